@@ -1,0 +1,18 @@
+package io.metacache.policy;
+
+import java.util.Locale;
+
+/** The eviction policies a memory tier can use ({@code metacache.memory.policy}). */
+public enum PolicyKind {
+  /** Exact least-recently-used. */
+  LRU,
+  /** Exact least-frequently-used, O(1) per operation, ties broken by recency. */
+  LFU,
+  /** Window TinyLFU with a hill-climbed window size (the default). */
+  WTINYLFU;
+
+  /** The configuration name: {@code lru}, {@code lfu} or {@code wtinylfu}. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
