@@ -76,7 +76,15 @@ final class DiskLayout {
 
   /** Creates {@code file}, which must not exist, 0600, open for writing. */
   FileChannel createPrivateFile(Path file) throws IOException {
-    Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return openPrivateFile(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+  }
+
+  /** Opens the lock file for writing, creating it 0600 if it does not exist. */
+  FileChannel openLockFile() throws IOException {
+    return openPrivateFile(root.resolve(LOCK_FILE), EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+  }
+
+  private FileChannel openPrivateFile(Path file, Set<StandardOpenOption> options) throws IOException {
     if (posix) {
       FileAttribute<Set<PosixFilePermission>> perms = PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS);
       try {

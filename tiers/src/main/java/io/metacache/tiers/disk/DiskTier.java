@@ -108,8 +108,7 @@ public final class DiskTier implements Tier {
     FileChannel lockChannel = null;
     try {
       layout.createDirectories(root);
-      lockChannel = FileChannel.open(root.resolve(DiskLayout.LOCK_FILE), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
+      lockChannel = layout.openLockFile();
       FileLock fileLock;
       try {
         fileLock = lockChannel.tryLock();
@@ -619,10 +618,5 @@ public final class DiskTier implements Tier {
   @Override
   public String toString() {
     return "DiskTier[" + layout.root() + ", maxBytes=" + settings.maxBytes() + ", fsync=" + settings.fsync() + "]";
-  }
-
-  /** The path of the key's entry file (for tests and tooling). */
-  Path entryFile(long keyHigh, long keyLow) {
-    return layout.entryFile(keyHigh, keyLow);
   }
 }

@@ -30,18 +30,13 @@ final class DiskTierFixture {
     return DiskTier.open(directory, new DiskSettings(maxBytes, fsync), clock::get);
   }
 
-  /** Key {@code i}, in shard {@code ab/cd} for every {@code i} below 2^48 unless {@code spread}. */
+  /** High half of key {@code i}: every test key lives in shard {@code ab/cd}. */
   static long high(int i) {
     return 0xabcd_0000_0000_0000L | i;
   }
 
   static long low(int i) {
     return 0x1234_5678_9abc_def0L ^ ((long) i << 32);
-  }
-
-  /** A key whose high bits place it in a shard of its own. */
-  static long spreadHigh(int i) {
-    return ((long) (i * 0x9E37) << 48) | i;
   }
 
   static byte[] value(int length, int seed) {

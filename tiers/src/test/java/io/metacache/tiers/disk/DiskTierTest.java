@@ -163,6 +163,8 @@ class DiskTierTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fx.shard(1).getParent())))
         .isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fx.directory))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fx.directory.resolve("disk.lock"))))
+        .isEqualTo("rw-------");
   }
 
   @Test
