@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +46,7 @@ class DiskTierConcurrencyTest {
     }
     ByteBuffer b = ByteBuffer.wrap(v);
     int g = b.getInt();
-    return b.getInt() == key && java.util.Arrays.equals(v, generation(key, g));
+    return b.getInt() == key && Arrays.equals(v, generation(key, g));
   }
 
   @Test

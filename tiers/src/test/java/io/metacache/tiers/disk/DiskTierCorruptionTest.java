@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,7 +99,7 @@ class DiskTierCorruptionTest {
 
   @Test
   void anotherKeysFileUnderThisName() throws Exception {
-    Files.copy(fx.file(2), fx.file(1), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(fx.file(2), fx.file(1), StandardCopyOption.REPLACE_EXISTING);
     assertCountedMiss();
   }
 

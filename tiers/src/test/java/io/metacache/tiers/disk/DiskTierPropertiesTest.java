@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 
 /** The disk tier against a model: an access-ordered map with the same byte cap and expiry. */
@@ -39,18 +41,18 @@ class DiskTierPropertiesTest {
     Arbitrary<Integer> key = Arbitraries.integers().between(0, KEYS - 1);
     // Mostly fitting values, some that fill a third of the cap, a few larger than the whole cap.
     Arbitrary<Integer> length = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(0, 200)),
-        net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(200, 400)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(969, 1200)));
+        Tuple.of(6, Arbitraries.integers().between(0, 200)),
+        Tuple.of(3, Arbitraries.integers().between(200, 400)),
+        Tuple.of(1, Arbitraries.integers().between(969, 1200)));
     Arbitrary<Integer> ttl = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Arbitraries.just(0)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 40)));
+        Tuple.of(3, Arbitraries.just(0)),
+        Tuple.of(1, Arbitraries.integers().between(1, 40)));
     Arbitrary<Op> op = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(5, net.jqwik.api.Combinators.combine(key, length, ttl).as(Put::new)),
-        net.jqwik.api.Tuple.of(4, key.map(Get::new)),
-        net.jqwik.api.Tuple.of(1, key.map(Delete::new)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 30).map(Advance::new)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(new Sweep())));
+        Tuple.of(5, Combinators.combine(key, length, ttl).as(Put::new)),
+        Tuple.of(4, key.map(Get::new)),
+        Tuple.of(1, key.map(Delete::new)),
+        Tuple.of(1, Arbitraries.integers().between(1, 30).map(Advance::new)),
+        Tuple.of(1, Arbitraries.just(new Sweep())));
     return op.list().ofMaxSize(60);
   }
 
