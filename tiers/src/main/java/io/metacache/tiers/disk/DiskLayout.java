@@ -1,0 +1,133 @@
+package io.metacache.tiers.disk;
+
+import io.metacache.spi.Keys;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Where the disk tier's files live under its root, and how they are created.
+ *
+ * <pre>
+ *   root/disk.lock                     held with an OS file lock while the tier is open
+ *   root/ab/cd/abcd...(32 hex).mce     one entry; ab and cd are the key's first two hex bytes
+ *   root/ab/cd/abcd...(32 hex).N.tmp   an entry being written, renamed over the .mce when complete
+ *   root/ping.N.tmp                    a probe written and deleted by ping()
+ * </pre>
+ *
+ * Directories are created 0700 and files 0600 where the file system has POSIX permissions; on
+ * other file systems they get the platform's defaults.
+ */
+final class DiskLayout {
+  static final String ENTRY_SUFFIX = ".mce";
+  static final String TEMP_SUFFIX = ".tmp";
+  static final String LOCK_FILE = "disk.lock";
+  static final int KEY_HEX_LENGTH = 32;
+
+  private static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+
+  private final Path root;
+  private final boolean posix;
+
+  DiskLayout(Path root, boolean posix) {
+    this.root = root;
+    this.posix = posix;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  boolean posix() {
+    return posix;
+  }
+
+  /** The directory holding the key's file: {@code root/ab/cd} for a key whose hex starts {@code abcd}. */
+  Path shardDirectory(String keyHex) {
+    return root.resolve(keyHex.substring(0, 2)).resolve(keyHex.substring(2, 4));
+  }
+
+  /** The key's entry file. */
+  Path entryFile(long keyHigh, long keyLow) {
+    String hex = Keys.hex(keyHigh, keyLow);
+    return shardDirectory(hex).resolve(hex + ENTRY_SUFFIX);
+  }
+
+  /** Creates {@code directory} and its missing parents, each 0700. */
+  void createDirectories(Path directory) throws IOException {
+    if (posix) {
+      try {
+        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(DIRECTORY_PERMISSIONS));
+        return;
+      } catch (UnsupportedOperationException e) {
+        // A file system mounted below the root without POSIX attributes: fall through to defaults.
+      }
+    }
+    Files.createDirectories(directory);
+  }
+
+  /** Creates {@code file}, which must not exist, 0600, open for writing. */
+  FileChannel createPrivateFile(Path file) throws IOException {
+    return openPrivateFile(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+  }
+
+  /** Opens the lock file for writing, creating it 0600 if it does not exist. */
+  FileChannel openLockFile() throws IOException {
+    return openPrivateFile(root.resolve(LOCK_FILE), EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+  }
+
+  private FileChannel openPrivateFile(Path file, Set<StandardOpenOption> options) throws IOException {
+    if (posix) {
+      FileAttribute<Set<PosixFilePermission>> perms = PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS);
+      try {
+        return FileChannel.open(file, options, perms);
+      } catch (UnsupportedOperationException e) {
+        // As above: fall through to the platform's defaults.
+      }
+    }
+    return FileChannel.open(file, options);
+  }
+
+  /** The name of a temporary file for {@code stem} (a key in hex, or {@code ping}), unique per {@code sequence}. */
+  static String tempName(String stem, long sequence) {
+    return stem + "." + Long.toUnsignedString(sequence, 36) + TEMP_SUFFIX;
+  }
+
+  /** Whether {@code name} is a shard directory name: two lowercase hex digits. */
+  static boolean isShardName(String name) {
+    return name.length() == 2 && isHex(name.charAt(0)) && isHex(name.charAt(1));
+  }
+
+  /** The 32 hex digits of an entry file name, or {@code null} if the name is not one. */
+  static String keyHexOfEntry(String fileName) {
+    if (fileName.length() != KEY_HEX_LENGTH + ENTRY_SUFFIX.length() || !fileName.endsWith(ENTRY_SUFFIX)) {
+      return null;
+    }
+    for (int i = 0; i < KEY_HEX_LENGTH; i++) {
+      if (!isHex(fileName.charAt(i))) {
+        return null;
+      }
+    }
+    return fileName.substring(0, KEY_HEX_LENGTH);
+  }
+
+  static long keyHigh(String keyHex) {
+    return Long.parseUnsignedLong(keyHex, 0, 16, 16);
+  }
+
+  static long keyLow(String keyHex) {
+    return Long.parseUnsignedLong(keyHex, 16, 32, 16);
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  }
+}
