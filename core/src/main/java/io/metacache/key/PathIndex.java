@@ -20,10 +20,12 @@ import java.util.function.LongSupplier;
  * <h2>Racily clean records</h2>
  * Timestamps have a granularity: a file written twice within one tick keeps its mtime, and if the
  * size is also unchanged its stat looks clean. Like git's index, a record taken less than
- * {@link #racyWindow()} after the file's mtime (or before it, with clocks apart) is "racily
+ * {@link #racyWindow()} after the file's last change (or before it, with clocks apart) is "racily
  * clean": it is not trusted, and the file is hashed again on every lookup until a record is taken
  * safely later. The record time is read before the stat, so any write after it lands at least one
- * window past the recorded mtime and changes the stat. The default window, 2 s, is the coarsest
+ * window past the recorded timestamps and changes the stat. The last change is the later of mtime
+ * and ctime: mtime can be set back by anyone ({@code cp -p}, archive extraction), ctime cannot,
+ * so a same-size rewrite stamped with an old mtime is still racy while its ctime is fresh. The default window, 2 s, is the coarsest
  * mtime granularity in common use (FAT; ext3, HFS+ and many NFS exports have 1 s; ext4, XFS,
  * btrfs and tmpfs stamp with the kernel's coarse clock, a few milliseconds) and absorbs modest
  * clock skew with a file server. A smaller window makes a freshly written file reach the fast path
@@ -102,7 +104,8 @@ public final class PathIndex {
       entries.remove(key);
       throw e;
     }
-    boolean racy = now - identity.stat().mtimeNanos() < racyWindowNanos;
+    FileStat stat = identity.stat();
+    boolean racy = now - Math.max(stat.mtimeNanos(), stat.ctimeNanos()) < racyWindowNanos;
     if (entries.put(key, new IndexEntry(identity, now, racy)) == null
         && entries.size() > maxEntries) {
       evictOverflow();
