@@ -29,6 +29,11 @@ package io.metacache.codec;
  * 100  header checksum    u32   low 32 bits of XXH3-64 of header bytes 0..99
  * 104  body               stored body length bytes
  * </pre>
+ *
+ * <p>The raw body (before compression) is {@code string profile, string path, value metadata}
+ * where the metadata value must be a map. A string is a varint byte length then UTF-8; a value
+ * is a tag byte ({@code TAG_*}) then its payload. Varints are unsigned LEB128; longs are zigzag
+ * LEB128; doubles are 8 bytes IEEE 754 little-endian.
  */
 public final class EntryLayout {
   /** Magic number as read by a little-endian 32-bit load of "MCEN". */
@@ -62,6 +67,31 @@ public final class EntryLayout {
   public static final int FLAG_COMPRESSED = 1;
   /** Flag bit: the zstd frame was compressed with the dictionary named in the header. */
   public static final int FLAG_DICTIONARY = 1 << 1;
+  /** Every flag bit this version defines; any other bit set is a corrupt header. */
+  public static final int KNOWN_FLAGS = FLAG_COMPRESSED | FLAG_DICTIONARY;
+  /** Number of header bytes covered by the header checksum. */
+  public static final int HEADER_CHECKSUM_COVERAGE = HEADER_CHECKSUM_OFFSET;
+
+  /** Body tag: null; no payload. */
+  public static final byte TAG_NULL = 0x00;
+  /** Body tag: boolean false; no payload. */
+  public static final byte TAG_FALSE = 0x01;
+  /** Body tag: boolean true; no payload. */
+  public static final byte TAG_TRUE = 0x02;
+  /** Body tag: 64-bit signed integer; zigzag LEB128 varint, at most 10 bytes. */
+  public static final byte TAG_LONG = 0x03;
+  /** Body tag: 64-bit IEEE 754 double; 8 bytes little-endian. */
+  public static final byte TAG_DOUBLE = 0x04;
+  /** Body tag: string; varint byte length, then that many bytes of UTF-8. */
+  public static final byte TAG_STRING = 0x05;
+  /** Body tag: byte string; varint length, then that many bytes. */
+  public static final byte TAG_BYTES = 0x06;
+  /** Body tag: list; varint element count, then that many values. */
+  public static final byte TAG_LIST = 0x07;
+  /** Body tag: map; varint entry count, then that many (string key, value) pairs. */
+  public static final byte TAG_MAP = 0x08;
+  /** Deepest nesting of lists and maps; the metadata map itself is depth 1. */
+  public static final int MAX_NESTING_DEPTH = 64;
 
   private EntryLayout() {}
 }
