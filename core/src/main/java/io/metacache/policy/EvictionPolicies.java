@@ -28,6 +28,7 @@ public final class EvictionPolicies {
       case LRU:
         return new LruPolicy(maximumEntries, maximumWeight);
       case LFU:
+        return new LfuPolicy(maximumEntries, maximumWeight);
       case WTINYLFU:
         throw new UnsupportedOperationException(kind.configName() + " is not available yet");
       default:
