@@ -30,7 +30,7 @@ public final class EvictionPolicies {
       case LFU:
         return new LfuPolicy(maximumEntries, maximumWeight);
       case WTINYLFU:
-        throw new UnsupportedOperationException(kind.configName() + " is not available yet");
+        return new WindowTinyLfuPolicy(maximumEntries, maximumWeight);
       default:
         throw new IllegalArgumentException("Unknown policy kind: " + kind);
     }
