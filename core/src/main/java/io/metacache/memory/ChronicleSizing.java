@@ -1,0 +1,149 @@
+package io.metacache.memory;
+
+import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+/**
+ * Chronicle Map geometry derived from a tier's bounds, so that no sequence of bounded operations
+ * can reach Chronicle's two failure modes: "Entry is too large" (an entry needs more chunks than
+ * {@code maxChunksPerEntry}) and "Attempt to allocate #N extra segment tier" (a segment
+ * overflowed its tiers and the pool of extra tiers is used up).
+ *
+ * <p>The argument, in three parts:
+ *
+ * <ol>
+ *   <li>The tier refuses entries above {@code maxEntryBytes}; {@code maxChunksPerEntry} is set to
+ *       the chunk count of exactly that size and every segment tier holds several such entries,
+ *       so the largest admissible entry always fits in an empty tier.
+ *   <li>The eviction policy bounds the map to {@code maxEntries} and {@code maxBytes} (counted in
+ *       whole chunks, as Chronicle allocates them) once its write events are applied; at most
+ *       {@link #writePermits} writes are ever unapplied, so the map never holds more than
+ *       {@code maxEntries + writePermits} entries and {@code maxBytes + writePermits * maxWeight}
+ *       bytes.
+ *   <li>The base tiers hold that peak with 15% plus four largest entries of headroom per segment
+ *       (hash skew across 1-16 segments is a fraction of that); overflow from skew, transient
+ *       peaks and chunk fragmentation goes to extra tiers, and the pool of extra tiers
+ *       ({@code maxBloatFactor}) is large enough to hold the whole peak a second time. Extra tiers
+ *       are mapped lazily, so the pool costs address space, not memory, until used.
+ * </ol>
+ *
+ * <p>Should the statistics ever be beaten regardless, the tier catches the exception, refuses the
+ * put and counts it; tests assert that count stays zero.
+ */
+final class ChronicleSizing {
+
+  /** Key bytes: the two longs of a cache key. */
+  static final int KEY_BYTES = 16;
+  /** Per-entry checksum Chronicle keeps for persisted maps (counted for in-memory maps too). */
+  static final int CHECKSUM_BYTES = 4;
+  /** Most segments: enough for 2-4 cores to rarely meet on a segment lock. */
+  static final int MAX_SEGMENTS = 16;
+  /** Fewest entries per segment before another segment is worth its fixed cost. */
+  static final long ENTRIES_PER_SEGMENT_TARGET = 1024;
+
+  final int segments;
+  final int chunkSize;
+  final int maxEntryChunks;
+  final int writePermits;
+  final long entriesPerSegment;
+  final long chunksPerSegmentTier;
+  final double maxBloatFactor;
+  final double averageValueSize;
+
+  private ChronicleSizing(long maxEntries, long maxBytes, int maxEntryBytes, int averageEntryBytes) {
+    this.averageValueSize = averageEntryBytes;
+    long averageStored = storedLength(averageEntryBytes);
+    // Chunks of about 1/16 of the average entry: under 3% lost to rounding, few chunks per entry.
+    this.chunkSize = (int) Math.max(16, Math.min(256, Long.highestOneBit(Math.max(1, averageStored / 16))));
+    this.maxEntryChunks = chunks(maxEntryBytes);
+    long maxWeight = (long) maxEntryChunks * chunkSize;
+
+    // Unapplied writes: small beside both bounds, so the transient overshoot is small too.
+    long byEntries = maxEntries / 16;
+    long byBytes = maxBytes / (8 * maxWeight);
+    this.writePermits = (int) Math.max(4, Math.min(256, Math.min(byEntries, byBytes)));
+
+    long peakEntries = maxEntries + writePermits;
+    long peakChunks = ceilDiv(maxBytes, chunkSize) + (long) writePermits * maxEntryChunks;
+
+    this.segments = (int) Math.max(1, Math.min(MAX_SEGMENTS,
+        Long.highestOneBit(Math.max(1, maxEntries / ENTRIES_PER_SEGMENT_TARGET))));
+
+    long perSegmentEntries = ceilDiv(peakEntries, segments);
+    this.entriesPerSegment = perSegmentEntries + (long) Math.ceil(4 * Math.sqrt(perSegmentEntries)) + 8;
+
+    long perSegmentChunks = ceilDiv(peakChunks, segments);
+    this.chunksPerSegmentTier = Math.max(
+        (long) Math.ceil(perSegmentChunks * 1.15) + 4L * maxEntryChunks,
+        // enough room for the declared number of average entries, whatever the byte bound says
+        entriesPerSegment * chunks(averageEntryBytes));
+
+    long extraTiers = segments
+        + ceilDiv(peakEntries, entriesPerSegment)
+        + ceilDiv(peakChunks, chunksPerSegmentTier);
+    // Chronicle's pool of extra tiers is round((maxBloatFactor - 1) * segments) + segments.
+    this.maxBloatFactor = Math.min(1000.0, 1.0 + (double) extraTiers / segments);
+  }
+
+  static ChronicleSizing of(long maxEntries, long maxBytes, int maxEntryBytes, int averageEntryBytes) {
+    return new ChronicleSizing(maxEntries, maxBytes, maxEntryBytes, averageEntryBytes);
+  }
+
+  /** Applies the geometry to a byte[]-valued map builder keyed by 16-byte keys. */
+  ChronicleMapBuilder<byte[], byte[]> configure(ChronicleMapBuilder<byte[], byte[]> builder) {
+    return builder
+        .constantKeySizeBySample(new byte[KEY_BYTES])
+        .averageValueSize(averageValueSize)
+        .actualSegments(segments)
+        .entriesPerSegment(entriesPerSegment)
+        .entries(entriesPerSegment * segments)
+        .actualChunkSize(chunkSize)
+        .actualChunksPerSegmentTier(chunksPerSegmentTier)
+        .maxChunksPerEntry(maxEntryChunks)
+        .maxBloatFactor(maxBloatFactor);
+  }
+
+  /** Whether a recovered map was created with this geometry (else its sizing argument is void). */
+  boolean matches(ChronicleMap<byte[], byte[]> map) {
+    if (!(map instanceof VanillaChronicleHash)) {
+      return false;
+    }
+    VanillaChronicleHash<?, ?, ?, ?> hash = (VanillaChronicleHash<?, ?, ?, ?>) map;
+    return map.segments() == segments
+        && hash.chunkSize == chunkSize
+        && hash.maxChunksPerEntry == maxEntryChunks
+        && hash.actualChunksPerSegmentTier == chunksPerSegmentTier;
+  }
+
+  /** Bytes an entry with a value of this length occupies in the map, rounded to whole chunks. */
+  int weight(int valueLength) {
+    return chunks(valueLength) * chunkSize;
+  }
+
+  int chunks(int valueLength) {
+    return (int) ceilDiv(storedLength(valueLength), chunkSize);
+  }
+
+  /** Key, value size prefix (stop-bit encoded), value and checksum. */
+  static long storedLength(int valueLength) {
+    return KEY_BYTES + stopBitLength(valueLength) + (long) valueLength + CHECKSUM_BYTES;
+  }
+
+  static int stopBitLength(int value) {
+    int bits = 32 - Integer.numberOfLeadingZeros(value);
+    return Math.max(1, (bits + 6) / 7);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  @Override
+  public String toString() {
+    return "ChronicleSizing{segments=" + segments + ", chunkSize=" + chunkSize
+        + ", maxEntryChunks=" + maxEntryChunks + ", writePermits=" + writePermits
+        + ", entriesPerSegment=" + entriesPerSegment + ", chunksPerSegmentTier=" + chunksPerSegmentTier
+        + ", maxBloatFactor=" + maxBloatFactor + '}';
+  }
+}

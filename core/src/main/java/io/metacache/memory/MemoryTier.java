@@ -1,0 +1,783 @@
+package io.metacache.memory;
+
+import io.metacache.codec.EntryLayout;
+import io.metacache.policy.EvictionPolicies;
+import io.metacache.policy.EvictionPolicy;
+import io.metacache.policy.EvictionPolicy.EvictionSink;
+import io.metacache.policy.EvictionPolicy.KeyVisitor;
+import io.metacache.policy.PolicyKind;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The off-heap memory tier: encoded entries in a Chronicle Map keyed by 128-bit cache keys,
+ * bounded by entry count and by bytes, with eviction, per-entry expiry and optional persistence.
+ *
+ * <h2>Storage</h2>
+ *
+ * Keys are the two longs of a {@code CacheKey}, stored as 16 native-order bytes; values are
+ * encoded entries ({@link EntryLayout}), opaque to the tier except for the header's magic and
+ * expires-at. The hit path ({@link #get(long, long, MutableDirectBuffer, int)}) opens a Chronicle
+ * query context with a reused per-thread key, reads expires-at in place and copies the value
+ * straight from the segment into the caller's buffer: no value object, no allocation. Puts wrap
+ * the caller's bytes (reused per-thread wrappers) and insert them through the same context, under
+ * the key's segment lock. {@link ChronicleSizing} derives the map geometry from the bounds so
+ * that Chronicle's "extra segment tier" and "entry too large" failures cannot be reached; entries
+ * above {@code maxEntryBytes} are refused (counted), since a lower tier may still keep them.
+ *
+ * <h2>Concurrency and eviction</h2>
+ *
+ * Caffeine's design, adapted to an off-heap map with no per-entry Java objects. The eviction
+ * policy ({@link EvictionPolicy}: LRU, LFU or W-TinyLFU over primitive arrays) is
+ * single-threaded; it is driven by replaying events under one policy lock:
+ *
+ * <ul>
+ *   <li>Reads never wait for that lock. A hit records its key in a lossy, striped ring buffer
+ *       ({@link ReadBuffer}); a full stripe drops the event. When a stripe is half full the reader
+ *       tries the lock and, if free, drains all buffers itself.
+ *   <li>Every mutation of the map (put, remove, expired-on-read, and the tier's own evictions and
+ *       expirations) appends an event to an ordered write log ({@link WriteBuffer}) while it still
+ *       holds the key's segment lock, so the events of one key are in mutation order and, once
+ *       replayed, the policy holds exactly the map's keys. No write event is ever dropped.
+ *   <li>Writes are bounded, not lossy: a writer takes one of {@code writePermits} before touching
+ *       the map (draining under the lock itself when none is free) and the drainer returns the
+ *       permit once the event is applied. After each write the writer tries the lock and drains.
+ *   <li>The drainer replays reads, then writes. A write may make the policy choose victims; the
+ *       drainer removes each from the map (taking its segment lock: lock order is always policy
+ *       lock, then segment lock, then the write log's monitor) and counts it by cause, entries or
+ *       bytes. The removal logs its own event, so a victim re-put concurrently stays consistent.
+ * </ul>
+ *
+ * The weight of an entry is what it occupies in the map: key, size prefix, value and checksum,
+ * rounded up to Chronicle's chunk. The policy bounds the sum of weights to {@code maxBytes}; at
+ * most {@code writePermits} writes are unapplied at any moment, which bounds the overshoot.
+ *
+ * <h2>Expiry</h2>
+ *
+ * Expires-at (milliseconds, 0 = never) is read from the entry header on every read; an entry
+ * whose time has come ({@code expiresAt <= now}) is a miss and is removed on the spot. Writes with
+ * an expiry add a record to a primitive min-heap ({@link ExpiryIndex}) when they are replayed;
+ * {@link #runExpiry()} (called by one daemon thread every {@code expirySweepInterval}, or by
+ * tests through an injected clock) pops only the records that are due and removes those entries
+ * whose header still says they are due, so a tick costs O(due * log n), not a scan of the map.
+ *
+ * <h2>Persistence</h2>
+ *
+ * With a file, the map lives in that file: {@code recoverPersistedTo} reopens it after a clean
+ * or an unclean stop (a killed process leaves segment locks held; recovery clears them and drops
+ * corrupt entries by checksum). At start the tier replays every stored entry into the policy in
+ * order of the header's last-access time and into the expiry index, dropping expired ones. A
+ * file that cannot be recovered, or was written with a different geometry, is moved aside and
+ * the tier starts cold: it is a cache. Without a file the map is in anonymous memory.
+ *
+ * <p>All methods are thread-safe. {@link #close()} must not race other calls; calls after it
+ * throw {@link IllegalStateException}.
+ */
+public final class MemoryTier implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryTier.class);
+  private static final int KEY_BYTES = ChronicleSizing.KEY_BYTES;
+  /** {@link #removeEntry} condition meaning "whatever the entry's expiry". */
+  private static final long UNCONDITIONAL = Long.MIN_VALUE;
+
+  private final ChronicleMap<byte[], byte[]> map;
+  private final ChronicleSizing sizing;
+  private final EvictionPolicy policy;
+  private final PolicyKind policyKind;
+  private final ReentrantLock policyLock = new ReentrantLock();
+  private final ReadBuffer readBuffer = new ReadBuffer();
+  private final WriteBuffer writeBuffer;
+  private final ExpiryIndex expiryIndex = new ExpiryIndex();
+  private final AtomicLong pendingWrites = new AtomicLong();
+  private final ThreadLocal<ThreadScratch> scratch = ThreadLocal.withInitial(ThreadScratch::new);
+  private final LongSupplier clock;
+  private final long maxEntries;
+  private final long maxBytes;
+  private final int maxEntryBytes;
+  private final Path file;
+  private final ScheduledThreadPoolExecutor sweeper;
+  private final KeyVisitor accessReplayer;
+  private final EvictionSink evictionSink = this::evicted;
+
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder removals = new LongAdder();
+  private final LongAdder evictedBySize = new LongAdder();
+  private final LongAdder evictedByBytes = new LongAdder();
+  private final LongAdder expirations = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder capacityRefusals = new LongAdder();
+  private final LongAdder storedBytes = new LongAdder();
+
+  /** Drainer state for classifying evictions: entries held before the next victim leaves. */
+  private long entriesBeforeEviction;
+  private volatile boolean closed;
+
+  /** A builder with the defaults described on {@link MemoryTierBuilder}. */
+  public static MemoryTierBuilder builder() {
+    return new MemoryTierBuilder();
+  }
+
+  MemoryTier(MemoryTierBuilder builder, ChronicleSizing sizing, PolicyKind policyKind, Path file) {
+    this.sizing = sizing;
+    this.policyKind = policyKind;
+    this.maxEntries = builder.maxEntries;
+    this.maxBytes = builder.maxBytes;
+    this.maxEntryBytes = builder.maxEntryBytes;
+    this.clock = builder.clock;
+    this.file = file;
+    this.policy = EvictionPolicies.create(policyKind, maxEntries, maxBytes);
+    this.accessReplayer = policy::recordAccess;
+    this.writeBuffer = new WriteBuffer(Math.max(64, 2 * sizing.writePermits));
+    this.map = openMap(sizing, file);
+    try {
+      rebuildFromStoredEntries();
+    } catch (RuntimeException e) {
+      map.close();
+      throw e;
+    }
+    long sweepMillis = builder.expirySweepInterval.toMillis();
+    if (sweepMillis > 0) {
+      sweeper = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "metacache-memory-expiry");
+        thread.setDaemon(true);
+        return thread;
+      });
+      sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    } else {
+      sweeper = null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads
+
+  /**
+   * Copies the entry for the key into {@code destination} at {@code offset} and returns its
+   * length, or returns -1 on a miss (absent or expired). The zero-allocation hit path. An
+   * expandable destination grows to fit; a fixed one too small throws
+   * {@link IndexOutOfBoundsException} (size it for {@code maxEntryBytes}).
+   */
+  public int get(long keyHigh, long keyLow, MutableDirectBuffer destination, int offset) {
+    ThreadScratch s = scratch.get();
+    int length = -1;
+    boolean expired = false;
+    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+      MapEntry<byte[], byte[]> entry = c.entry();
+      if (entry != null) {
+        Data<byte[]> value = entry.value();
+        RandomDataInput in = value.bytes();
+        long at = value.offset();
+        int size = (int) value.size();
+        long expiresAt = EntryHeader.expiresAt(in, at, size);
+        if (expiresAt != 0 && expiresAt <= clock.getAsLong()) {
+          expired = true;
+        } else {
+          destination.checkLimit(offset + size);
+          byte[] array = destination.byteArray();
+          if (array != null) {
+            in.read(at, array, (int) (destination.wrapAdjustment() + offset), size);
+          } else {
+            in.nativeRead(at, destination.addressOffset() + offset, size);
+          }
+          length = size;
+        }
+      }
+    }
+    return afterRead(keyHigh, keyLow, length, expired);
+  }
+
+  /** The entry for the key as a new array, or null on a miss (absent or expired). */
+  public byte[] get(long keyHigh, long keyLow) {
+    ThreadScratch s = scratch.get();
+    byte[] result = null;
+    boolean expired = false;
+    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+      MapEntry<byte[], byte[]> entry = c.entry();
+      if (entry != null) {
+        Data<byte[]> value = entry.value();
+        RandomDataInput in = value.bytes();
+        long at = value.offset();
+        int size = (int) value.size();
+        long expiresAt = EntryHeader.expiresAt(in, at, size);
+        if (expiresAt != 0 && expiresAt <= clock.getAsLong()) {
+          expired = true;
+        } else {
+          result = new byte[size];
+          in.read(at, result, 0, size);
+        }
+      }
+    }
+    afterRead(keyHigh, keyLow, result == null ? -1 : result.length, expired);
+    return result;
+  }
+
+  /** Whether an unexpired entry is held for the key; counts neither a hit nor a miss. */
+  public boolean contains(long keyHigh, long keyLow) {
+    ThreadScratch s = scratch.get();
+    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+      MapEntry<byte[], byte[]> entry = c.entry();
+      if (entry == null) {
+        return false;
+      }
+      Data<byte[]> value = entry.value();
+      long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), value.size());
+      return expiresAt == 0 || expiresAt > clock.getAsLong();
+    }
+  }
+
+  private int afterRead(long keyHigh, long keyLow, int length, boolean expired) {
+    if (length >= 0) {
+      hits.increment();
+      if (readBuffer.offer(keyHigh, keyLow)) {
+        tryDrain();
+      }
+      return length;
+    }
+    misses.increment();
+    if (expired) {
+      acquireWritePermit();
+      if (removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, clock.getAsLong())) {
+        expirations.increment();
+        tryDrain();
+      } else {
+        releaseWritePermit();
+      }
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writes
+
+  /** Stores the whole array as the entry for the key; false if refused (too large). */
+  public boolean put(long keyHigh, long keyLow, byte[] encodedEntry) {
+    return put(keyHigh, keyLow, encodedEntry, 0, encodedEntry.length);
+  }
+
+  /** Stores {@code length} bytes of the array from {@code offset}; false if refused (too large). */
+  public boolean put(long keyHigh, long keyLow, byte[] encodedEntry, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, encodedEntry.length);
+    if (length > maxEntryBytes) {
+      refused.increment();
+      return false;
+    }
+    ThreadScratch s = scratch.get();
+    return store(keyHigh, keyLow, s, s.wrap(encodedEntry), offset, length);
+  }
+
+  /** Stores {@code length} bytes of the buffer from {@code offset}; false if refused (too large). */
+  public boolean put(long keyHigh, long keyLow, DirectBuffer encodedEntry, int offset, int length) {
+    encodedEntry.boundsCheck(offset, length);
+    if (length > maxEntryBytes) {
+      refused.increment();
+      return false;
+    }
+    ThreadScratch s = scratch.get();
+    byte[] array = encodedEntry.byteArray();
+    if (array != null) {
+      return store(keyHigh, keyLow, s, s.wrap(array), encodedEntry.wrapAdjustment() + offset, length);
+    }
+    return store(keyHigh, keyLow, s, s.wrap(encodedEntry.addressOffset() + offset, length), 0, length);
+  }
+
+  private boolean store(long keyHigh, long keyLow, ThreadScratch s, BytesStore<?, ?> source, long at, int length) {
+    long expiresAt = EntryHeader.expiresAt(source, at, length);
+    int weight = sizing.weight(length);
+    acquireWritePermit();
+    boolean stored = false;
+    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+      c.updateLock().lock();
+      MapEntry<byte[], byte[]> existing = c.entry();
+      Data<byte[]> value = c.wrapValueBytesAsData(source, at, length);
+      if (existing != null) {
+        int previousWeight = sizing.weight((int) existing.value().size());
+        c.replaceValue(existing, value);
+        storedBytes.add(weight - previousWeight);
+      } else {
+        c.insert(c.absentEntry(), value);
+        storedBytes.add(weight);
+      }
+      writeBuffer.append(WriteBuffer.WRITE, keyHigh, keyLow, weight, expiresAt);
+      stored = true;
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      if (!isCapacityFailure(e)) {
+        throw e;
+      }
+      // Unreachable by the sizing argument in ChronicleSizing; if it ever happens the caller gets
+      // a refusal, not an exception, and the counter tells.
+      capacityRefusals.increment();
+      LOG.warn("memory tier refused an entry of {} bytes: {}", length, e.getMessage());
+    } finally {
+      if (!stored) {
+        releaseWritePermit();
+      }
+    }
+    if (!stored) {
+      refused.increment();
+      return false;
+    }
+    puts.increment();
+    tryDrain();
+    return true;
+  }
+
+  private boolean isCapacityFailure(RuntimeException e) {
+    String message = e.getMessage();
+    return !closed && message != null
+        && (message.contains("extra segment tier") || message.contains("too large"));
+  }
+
+  /** Removes the entry for the key; returns whether one was held. */
+  public boolean remove(long keyHigh, long keyLow) {
+    acquireWritePermit();
+    if (!removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, UNCONDITIONAL)) {
+      releaseWritePermit();
+      return false;
+    }
+    removals.increment();
+    tryDrain();
+    return true;
+  }
+
+  /** Removes every entry (not counted as removals or evictions). */
+  public void clear() {
+    policyLock.lock();
+    try {
+      drainBuffers();
+      for (int i = 0; i < map.segments(); i++) {
+        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+          c.forEachSegmentEntry(entry -> {
+            Data<byte[]> key = entry.key();
+            long keyHigh = key.bytes().readLong(key.offset());
+            long keyLow = key.bytes().readLong(key.offset() + 8);
+            int weight = sizing.weight((int) entry.value().size());
+            entry.context().remove(entry);
+            storedBytes.add(-weight);
+            writeBuffer.append(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
+          });
+        }
+      }
+      drainBuffers();
+      expiryIndex.clear();
+    } finally {
+      policyLock.unlock();
+    }
+  }
+
+  /**
+   * Removes the entry if present and, unless {@code expiredBy} is {@link #UNCONDITIONAL}, only if
+   * its expires-at is set and not after {@code expiredBy}; logs the event under the segment lock.
+   */
+  private boolean removeEntry(long keyHigh, long keyLow, int eventType, long expiredBy) {
+    ThreadScratch s = scratch.get();
+    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+      c.updateLock().lock();
+      MapEntry<byte[], byte[]> entry = c.entry();
+      if (entry == null) {
+        return false;
+      }
+      Data<byte[]> value = entry.value();
+      int size = (int) value.size();
+      if (expiredBy != UNCONDITIONAL) {
+        long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
+        if (expiresAt == 0 || expiresAt > expiredBy) {
+          return false;
+        }
+      }
+      c.remove(entry);
+      storedBytes.add(-sizing.weight(size));
+      writeBuffer.append(eventType, keyHigh, keyLow, 0, 0);
+      return true;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Maintenance: permits, draining, eviction, expiry
+
+  private void acquireWritePermit() {
+    int limit = sizing.writePermits;
+    for (;;) {
+      long pending = pendingWrites.get();
+      if (pending < limit) {
+        if (pendingWrites.compareAndSet(pending, pending + 1)) {
+          return;
+        }
+        continue;
+      }
+      policyLock.lock();
+      try {
+        drainBuffers();
+      } finally {
+        policyLock.unlock();
+      }
+      if (pendingWrites.get() >= limit) {
+        Thread.yield(); // the permits belong to writers between their mutation and its event
+      }
+    }
+  }
+
+  private void releaseWritePermit() {
+    pendingWrites.decrementAndGet();
+  }
+
+  /** Drains if the policy lock is free; never waits. */
+  private void tryDrain() {
+    while (policyLock.tryLock()) {
+      try {
+        drainBuffers();
+      } finally {
+        policyLock.unlock();
+      }
+      if (writeBuffer.isEmpty()) {
+        return; // else an event arrived while we finished; the next round takes it
+      }
+    }
+  }
+
+  /** Replays buffered reads, then writes, into the policy and expiry index. Under the lock. */
+  private void drainBuffers() {
+    readBuffer.drainTo(accessReplayer);
+    int count;
+    while ((count = writeBuffer.swap()) != 0) {
+      long[] events = writeBuffer.drained();
+      long permits = 0;
+      for (int i = 0, at = 0; i < count; i++, at += WriteBuffer.STRIDE) {
+        long keyHigh = events[at];
+        long keyLow = events[at + 1];
+        long packed = events[at + 2];
+        int type = WriteBuffer.type(packed);
+        if (type == WriteBuffer.WRITE) {
+          permits++;
+          applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), events[at + 3]);
+        } else {
+          if (type == WriteBuffer.REMOVE) {
+            permits++;
+          }
+          policy.recordRemoval(keyHigh, keyLow);
+        }
+      }
+      if (permits != 0) {
+        pendingWrites.addAndGet(-permits);
+      }
+    }
+  }
+
+  private void applyWrite(long keyHigh, long keyLow, int weight, long expiresAt) {
+    entriesBeforeEviction = policy.size() + (policy.contains(keyHigh, keyLow) ? 0 : 1);
+    policy.recordWrite(keyHigh, keyLow, weight, evictionSink);
+    if (expiresAt != 0) {
+      expiryIndex.add(expiresAt, keyHigh, keyLow);
+      if (expiryIndex.size() > 2L * policy.size() + 1024) {
+        expiryIndex.compact(this::isCurrentExpiry);
+      }
+    }
+  }
+
+  /** The policy's victim leaves the map; the cause is the bound that was exceeded. */
+  private void evicted(long keyHigh, long keyLow, int weight) {
+    boolean bySize = entriesBeforeEviction > maxEntries;
+    entriesBeforeEviction--;
+    if (removeEntry(keyHigh, keyLow, WriteBuffer.INTERNAL_REMOVE, UNCONDITIONAL)) {
+      (bySize ? evictedBySize : evictedByBytes).increment();
+    }
+  }
+
+  private boolean isCurrentExpiry(long expiresAt, long keyHigh, long keyLow) {
+    ThreadScratch s = scratch.get();
+    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+      MapEntry<byte[], byte[]> entry = c.entry();
+      if (entry == null) {
+        return false;
+      }
+      Data<byte[]> value = entry.value();
+      return EntryHeader.expiresAt(value.bytes(), value.offset(), value.size()) == expiresAt;
+    }
+  }
+
+  /**
+   * Removes the entries whose expires-at is not after the clock's now, visiting only the expiry
+   * records that are due; returns how many entries it removed. The sweeper calls this.
+   */
+  public int runExpiry() {
+    policyLock.lock();
+    try {
+      drainBuffers();
+      long now = clock.getAsLong();
+      int removed = 0;
+      while (!expiryIndex.isEmpty() && expiryIndex.peekTime() <= now) {
+        long keyHigh = expiryIndex.peekHigh();
+        long keyLow = expiryIndex.peekLow();
+        expiryIndex.removeFirst();
+        if (removeEntry(keyHigh, keyLow, WriteBuffer.INTERNAL_REMOVE, now)) {
+          expirations.increment();
+          removed++;
+        }
+      }
+      drainBuffers();
+      return removed;
+    } finally {
+      policyLock.unlock();
+    }
+  }
+
+  /** Applies every buffered event to the policy and removes what has expired. */
+  public void cleanUp() {
+    runExpiry();
+  }
+
+  private void sweep() {
+    try {
+      if (!closed) {
+        runExpiry();
+      }
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.warn("memory tier expiry sweep failed; the next sweep retries", e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Size, stats, lifecycle
+
+  /** Entries held now. */
+  public long size() {
+    return map.longSize();
+  }
+
+  /** Bytes the held entries occupy, the quantity {@code maxBytes} bounds. */
+  public long offHeapBytesUsed() {
+    return storedBytes.sum();
+  }
+
+  /** {@code maxBytes} minus {@link #offHeapBytesUsed()}, never negative. */
+  public long offHeapBytesFree() {
+    return Math.max(0, maxBytes - storedBytes.sum());
+  }
+
+  /** The eviction policy in use. */
+  public PolicyKind policy() {
+    return policyKind;
+  }
+
+  /** A snapshot of the counters. */
+  public MemoryTierStats stats() {
+    long used = storedBytes.sum();
+    return new MemoryTierStats(
+        hits.sum(), misses.sum(), puts.sum(), removals.sum(),
+        evictedBySize.sum(), evictedByBytes.sum(), expirations.sum(), refused.sum(),
+        map.longSize(), used, Math.max(0, maxBytes - used), map.offHeapMemoryUsed());
+  }
+
+  /** Stops the sweeper and closes the map (flushing nothing: a persisted map is the file). */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+      try {
+        sweeper.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    policyLock.lock();
+    try {
+      map.close();
+    } finally {
+      policyLock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryTier{policy=" + policyKind.configName() + ", maxEntries=" + maxEntries
+        + ", maxBytes=" + maxBytes + ", maxEntryBytes=" + maxEntryBytes
+        + ", file=" + file + ", " + sizing + '}';
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Test and diagnostics hooks (package-private)
+
+  ChronicleSizing sizing() {
+    return sizing;
+  }
+
+  /** Puts refused because Chronicle had no room; zero unless the sizing argument fails. */
+  long capacityRefusals() {
+    return capacityRefusals.sum();
+  }
+
+  /** Visits the keys the policy holds (after draining), under the policy lock. */
+  void forEachPolicyKey(KeyVisitor visitor) {
+    policyLock.lock();
+    try {
+      drainBuffers();
+      policy.forEachKey(visitor);
+    } finally {
+      policyLock.unlock();
+    }
+  }
+
+  long policyWeightedSize() {
+    policyLock.lock();
+    try {
+      drainBuffers();
+      return policy.weightedSize();
+    } finally {
+      policyLock.unlock();
+    }
+  }
+
+  /** Visits the keys the map holds. */
+  void forEachStoredKey(KeyVisitor visitor) {
+    for (int i = 0; i < map.segments(); i++) {
+      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+        c.forEachSegmentEntry(entry -> {
+          Data<byte[]> key = entry.key();
+          visitor.visit(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8));
+        });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Opening and warm start
+
+  private static ChronicleMap<byte[], byte[]> openMap(ChronicleSizing sizing, Path file) {
+    ChronicleMapBuilder<byte[], byte[]> builder =
+        sizing.configure(ChronicleMapBuilder.of(byte[].class, byte[].class)).name("metacache-memory");
+    if (file == null) {
+      return builder.create();
+    }
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      File f = file.toFile();
+      if (f.exists() && f.length() > 0) {
+        ChronicleMap<byte[], byte[]> recovered = null;
+        try {
+          recovered = builder.recoverPersistedTo(f, false);
+          if (sizing.matches(recovered)) {
+            return recovered;
+          }
+          LOG.warn("{} was written with a different geometry; moving it aside and starting cold", file);
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("cannot recover {}; moving it aside and starting cold", file, e);
+        }
+        if (recovered != null) {
+          recovered.close();
+        }
+        Path aside = file.resolveSibling(file.getFileName() + ".unusable-" + System.currentTimeMillis());
+        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return builder.createPersistedTo(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot persist the memory tier to " + file, e);
+    }
+  }
+
+  /**
+   * Replays stored entries (a recovered file) into the policy, least recently accessed first,
+   * and into the expiry index; removes the ones already expired.
+   */
+  private void rebuildFromStoredEntries() {
+    if (map.longSize() == 0) {
+      return;
+    }
+    long now = clock.getAsLong();
+    StoredEntries stored = new StoredEntries();
+    for (int i = 0; i < map.segments(); i++) {
+      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+        c.forEachSegmentEntry(entry -> {
+          Data<byte[]> key = entry.key();
+          Data<byte[]> value = entry.value();
+          int size = (int) value.size();
+          long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
+          if (expiresAt != 0 && expiresAt <= now) {
+            entry.context().remove(entry);
+            expirations.increment();
+            return;
+          }
+          stored.add(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8),
+              sizing.weight(size), expiresAt, EntryHeader.lastAccess(value.bytes(), value.offset(), size));
+        });
+      }
+    }
+    policyLock.lock();
+    try {
+      for (int i : stored.byLastAccess()) {
+        storedBytes.add(stored.weights[i]);
+        applyWrite(stored.highs[i], stored.lows[i], stored.weights[i], stored.expiries[i]);
+      }
+      drainBuffers();
+    } finally {
+      policyLock.unlock();
+    }
+  }
+
+  /** Columns of the entries found in a recovered file. */
+  private static final class StoredEntries {
+    long[] highs = new long[1024];
+    long[] lows = new long[1024];
+    int[] weights = new int[1024];
+    long[] expiries = new long[1024];
+    long[] accesses = new long[1024];
+    int size;
+
+    void add(long high, long low, int weight, long expiresAt, long lastAccess) {
+      if (size == highs.length) {
+        int capacity = size * 2;
+        highs = Arrays.copyOf(highs, capacity);
+        lows = Arrays.copyOf(lows, capacity);
+        weights = Arrays.copyOf(weights, capacity);
+        expiries = Arrays.copyOf(expiries, capacity);
+        accesses = Arrays.copyOf(accesses, capacity);
+      }
+      highs[size] = high;
+      lows[size] = low;
+      weights[size] = weight;
+      expiries[size] = expiresAt;
+      accesses[size] = lastAccess;
+      size++;
+    }
+
+    int[] byLastAccess() {
+      return java.util.stream.IntStream.range(0, size).boxed()
+          .sorted((a, b) -> Long.compare(accesses[a], accesses[b]))
+          .mapToInt(Integer::intValue)
+          .toArray();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.metacache.memory;
+
+/**
+ * The ordered log of map mutations not yet applied to the eviction policy and the expiry index.
+ *
+ * <p>Every mutation of the map appends its event while it still holds the Chronicle segment lock
+ * of its key, so the events of one key are in the order its mutations happened, and the policy,
+ * replaying them in order, ends up holding exactly the keys the map holds. Nothing is ever
+ * dropped. The append takes this buffer's monitor for a few stores; the monitor is never held
+ * while waiting for anything else, so taking it under a segment lock cannot deadlock with the
+ * drainer, which holds the policy lock and takes segment locks to evict.
+ *
+ * <p>The bound is kept by {@link MemoryTier}'s write permits, taken before the segment lock:
+ * at most {@link ChronicleSizing#writePermits} user events are ever pending. Events the drainer
+ * itself produces (evictions, expirations) need no permit, so the array may grow past the
+ * bound; it never shrinks, and it is double-buffered so the drainer replays one array while
+ * writers append to the other.
+ */
+final class WriteBuffer {
+
+  /** An insert or update by a user; holds a write permit. */
+  static final int WRITE = 0;
+  /** A removal by a user (explicit, or an expired entry found on read); holds a write permit. */
+  static final int REMOVE = 1;
+  /** A removal by the drainer (eviction, expiry sweep, clear); holds no permit. */
+  static final int INTERNAL_REMOVE = 2;
+
+  /** Longs per event: key high, key low, type and weight, expires-at. */
+  static final int STRIDE = 4;
+
+  private long[] active;
+  private int activeCount;
+  private long[] spare;
+
+  WriteBuffer(int initialEvents) {
+    this.active = new long[initialEvents * STRIDE];
+    this.spare = new long[initialEvents * STRIDE];
+  }
+
+  synchronized void append(int type, long keyHigh, long keyLow, int weight, long expiresAt) {
+    int at = activeCount * STRIDE;
+    if (at == active.length) {
+      active = java.util.Arrays.copyOf(active, active.length * 2);
+    }
+    active[at] = keyHigh;
+    active[at + 1] = keyLow;
+    active[at + 2] = ((long) type << 32) | (weight & 0xFFFF_FFFFL);
+    active[at + 3] = expiresAt;
+    activeCount++;
+  }
+
+  synchronized boolean isEmpty() {
+    return activeCount == 0;
+  }
+
+  /**
+   * Swaps the active array out and returns its event count; the events are then readable
+   * through {@link #drained()} until the next call. Consumer side, single-threaded.
+   */
+  synchronized int swap() {
+    int count = activeCount;
+    if (count == 0) {
+      return 0;
+    }
+    long[] full = active;
+    active = spare;
+    spare = full;
+    activeCount = 0;
+    return count;
+  }
+
+  /** The array swapped out by the last {@link #swap()}. */
+  long[] drained() {
+    return spare;
+  }
+
+  static int type(long packed) {
+    return (int) (packed >>> 32);
+  }
+
+  static int weight(long packed) {
+    return (int) packed;
+  }
+}

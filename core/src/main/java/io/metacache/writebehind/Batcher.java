@@ -1,0 +1,54 @@
+package io.metacache.writebehind;
+
+import com.lmax.disruptor.EventHandler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The ring's single consumer. Copies each event into an {@link Op} (never keeping the event),
+ * coalesces by key within a batch (a later write to a key replaces the earlier one, whatever
+ * their kinds, so a delete after a put wins), and hands the batch to every tier lane when it
+ * reached the configured size or the Disruptor says the available run ended.
+ */
+final class Batcher implements EventHandler<RingEvent> {
+  private final TierLane[] lanes;
+  private final int batchSize;
+  private final LinkedHashMap<Key128, Op> batch = new LinkedHashMap<>();
+  private int events;
+
+  Batcher(TierLane[] lanes, int batchSize) {
+    this.lanes = lanes;
+    this.batchSize = batchSize;
+  }
+
+  @Override
+  public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+    try {
+      Key128 key = new Key128(event.keyHigh, event.keyLow);
+      byte[] value = event.value;
+      event.value = null;
+      io.metacache.spi.TierOperation operation = event.delete
+          ? io.metacache.spi.TierOperation.delete(event.keyHigh, event.keyLow)
+          : io.metacache.spi.TierOperation.put(event.keyHigh, event.keyLow, value, event.expiresAtMillis);
+      // remove-then-put keeps the batch in publication order of each key's last write.
+      batch.remove(key);
+      batch.put(key, new Op(key, operation, event.version));
+      events++;
+    } finally {
+      // Even if copying failed, the run must still be handed on so the watermark advances.
+      if (endOfBatch || events >= batchSize) {
+        handOff(Versions.through(sequence));
+      }
+    }
+  }
+
+  private void handOff(long through) {
+    List<Op> ops = new ArrayList<>(batch.values());
+    batch.clear();
+    events = 0;
+    for (TierLane lane : lanes) {
+      lane.offer(ops, through);
+    }
+  }
+}
