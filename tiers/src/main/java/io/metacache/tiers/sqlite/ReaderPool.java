@@ -56,7 +56,7 @@ final class ReaderPool implements AutoCloseable {
   ReaderPool(SqliteConnections connections) {
     this.connections = connections;
     int size = connections.settings().readers();
-    this.permits = new Semaphore(size, true);
+    this.permits = new Semaphore(size);
     this.idle = new ArrayBlockingQueue<>(size);
   }
 
