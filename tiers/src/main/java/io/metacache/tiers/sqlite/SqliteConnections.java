@@ -1,0 +1,84 @@
+package io.metacache.tiers.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Opens the tier's connections to one database file. Every connection gets the busy timeout and
+ * runs in auto-commit mode; the writer brackets its own transactions with {@code BEGIN
+ * IMMEDIATE}/{@code COMMIT} so that it never holds the write lock between batches (the driver's
+ * own transaction handling would begin the next transaction as soon as one commits).
+ */
+final class SqliteConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteConnections.class);
+
+  private final Path file;
+  private final SqliteSettings settings;
+  private final String url;
+
+  SqliteConnections(Path file, SqliteSettings settings) {
+    this.file = file;
+    this.settings = settings;
+    this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+  }
+
+  Path file() {
+    return file;
+  }
+
+  SqliteSettings settings() {
+    return settings;
+  }
+
+  /**
+   * The read-write connection: WAL journal (persistent in the file, so readers get it too) and
+   * {@code synchronous=NORMAL}, which in WAL mode loses at most the last transactions on power
+   * loss and never corrupts the file: right for a cache.
+   */
+  Connection openWriter() throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(settings.busyTimeoutMillis());
+    Connection c = config.createConnection(url);
+    try (Statement s = c.createStatement()) {
+      String mode;
+      try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+        mode = rs.next() ? rs.getString(1) : "";
+      }
+      if (!"wal".equals(mode.toLowerCase(Locale.ROOT))) {
+        // e.g. a file system without shared memory: still correct, but writers block readers
+        LOG.warn("{}: WAL journal not available, running in {} mode", file, mode);
+      }
+      s.execute("PRAGMA synchronous = NORMAL");
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /** A read-only connection: even an advanced query through it cannot change the database. */
+  Connection openReader() throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(settings.busyTimeoutMillis());
+    config.setReadOnly(true);
+    return config.createConnection(url);
+  }
+
+  static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing a broken connection: nothing more to do
+    }
+  }
+}
