@@ -113,6 +113,15 @@ public final class PathIndex {
     return identity;
   }
 
+  /**
+   * The identity last recorded for {@code file}, without touching the file system: what the
+   * cache knew of a file that may since have changed or been deleted.
+   */
+  public java.util.Optional<FileIdentity> recorded(Path file) {
+    IndexEntry entry = entries.get(file.toAbsolutePath().normalize());
+    return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.identity());
+  }
+
   /** Forgets the record of {@code file}, so the next lookup reads it. */
   public void invalidate(Path file) {
     entries.remove(file.toAbsolutePath().normalize());

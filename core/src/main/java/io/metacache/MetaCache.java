@@ -1,0 +1,809 @@
+package io.metacache;
+
+import io.metacache.codec.CacheEntry;
+import io.metacache.codec.CodecOptions;
+import io.metacache.codec.CorruptEntryException;
+import io.metacache.codec.EntryCodec;
+import io.metacache.key.CacheKey;
+import io.metacache.key.FileIdentity;
+import io.metacache.key.Fingerprint;
+import io.metacache.key.Fingerprinter;
+import io.metacache.key.PathIndex;
+import io.metacache.key.Profiles;
+import io.metacache.memory.MemoryTier;
+import io.metacache.memory.MemoryTierStats;
+import io.metacache.spi.InvalidationBroadcaster;
+import io.metacache.spi.Tier;
+import io.metacache.spi.TierContext;
+import io.metacache.spi.TierException;
+import io.metacache.spi.TierProvider;
+import io.metacache.stats.CacheStats;
+import io.metacache.stats.StatsCounter;
+import io.metacache.writebehind.CircuitState;
+import io.metacache.writebehind.PendingWrite;
+import io.metacache.writebehind.WriteBehindPipeline;
+import io.metacache.writebehind.WriteBehindReport;
+import io.metacache.writebehind.WriteBehindStats;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tiered, content-addressed cache of extracted file metadata.
+ *
+ * <h2>Keys</h2>
+ * A file's key is its content fingerprint (XXH3-128, sampled for large files) plus the extraction
+ * profile. The stat fast path ({@link PathIndex}) answers the fingerprint of an unchanged file
+ * from one {@code stat}; a file written in the same timestamp tick as its last record is re-hashed.
+ *
+ * <h2>Reads</h2>
+ * A lookup asks, in order: the write-behind pipeline's pending view (so a process always sees its
+ * own writes and invalidations, even before lower tiers have them), the off-heap memory tier, then
+ * each lower tier. Every entry found is checked against the file as it is now (size, mtime,
+ * fingerprint); a mismatch removes the key from every tier and is a miss. A hit in a lower tier is
+ * promoted to the memory tier and, through the pipeline, to the tiers above it. Corrupt bytes in
+ * any tier are a counted miss and are deleted from that tier; they never reach the caller.
+ *
+ * <h2>Writes</h2>
+ * {@code put} encodes once, writes the memory tier at once and publishes to the write-behind
+ * pipeline, which batches, coalesces and retries writes to the lower tiers on its own thread. A
+ * lower tier's latency or failure never reaches the caller.
+ *
+ * <h2>Promotion races</h2>
+ * A reader that found an entry in a lower tier must not overwrite a newer put or resurrect an
+ * invalidation made while it was reading. Keys hash to one of {@value #STRIPES} stripes, each with
+ * a generation counter; writers bump it under the stripe's monitor before touching the memory
+ * tier, and a promotion only goes ahead, under the same monitor, if the generation is the one it
+ * saw before reading. Memory-tier hits take no lock.
+ *
+ * <h2>Failure</h2>
+ * A lower tier that fails reads is skipped for a short while and then tried again; its writes are
+ * retried behind a circuit breaker. {@link #health()} shows each tier as UP, DEGRADED or DOWN.
+ */
+public final class MetaCache implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MetaCache.class);
+
+  /** Ordered names of the lower tiers to open; {@code none} for the memory tier alone. */
+  public static final String TIERS_PROPERTY = "metacache.tiers";
+  /** The Redis URI; when set and {@value #TIERS_PROPERTY} is not, Redis is the first lower tier. */
+  public static final String REDIS_URI_PROPERTY = "metacache.redis.uri";
+  /** Lower tiers opened when {@value #TIERS_PROPERTY} is unset. */
+  public static final List<String> DEFAULT_LOWER_TIERS = List.of("disk", "sqlite");
+  static final String MEMORY = "memory";
+  static final int STRIPES = 1024;
+  static final long READ_RETRY_AFTER_MILLIS = 1000;
+
+  private final CacheConfig config;
+  private final LongSupplier clock;
+  private final PathIndex pathIndex;
+  private final EntryCodec codec;
+  private final MemoryTier memory;
+  private final List<Tier> lowerTiers;
+  private final TierReadGuard[] guards;
+  private final WriteBehindPipeline writeBehind;
+  private final StatsCounter stats;
+  private final InvalidationBroadcaster broadcaster;
+  private final Object[] stripeLocks = new Object[STRIPES];
+  private final long[] generations = new long[STRIPES];
+  private final ConcurrentHashMap<CacheKey, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
+  private final Set<String> profilesSeen = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<ExpandableDirectByteBuffer> readBuffers =
+      ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(4096));
+  private volatile boolean closed;
+
+  private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
+    this.config = config;
+    this.clock = b.clock;
+    this.codec = codec;
+    this.pathIndex = new PathIndex(new Fingerprinter(config.fullHashThreshold(), config.sampleChunkSize()),
+        (int) config.statIndexMaxEntries(), config.timestampGranularity());
+    this.lowerTiers = List.copyOf(lowerTiers);
+    for (int i = 0; i < STRIPES; i++) {
+      stripeLocks[i] = new Object();
+    }
+    this.guards = new TierReadGuard[lowerTiers.size()];
+    List<String> names = new ArrayList<>();
+    names.add(MEMORY);
+    for (int i = 0; i < lowerTiers.size(); i++) {
+      String name = lowerTiers.get(i).name();
+      names.add(name);
+      guards[i] = new TierReadGuard(name, READ_RETRY_AFTER_MILLIS);
+    }
+    this.stats = new StatsCounter(names);
+    MemoryTier opened = null;
+    WriteBehindPipeline pipeline = null;
+    try {
+      opened = MemoryTier.builder()
+          .maxEntries(config.memoryMaxEntries())
+          .maxBytes(config.memoryMaxBytes())
+          .maxEntryBytes(config.memoryMaxEntryBytes())
+          .policy(config.memoryPolicy())
+          .clock(clock)
+          .persistTo(config.memoryFile().orElse(null))
+          .expirySweepInterval(config.expirySweepInterval())
+          .build();
+      if (!lowerTiers.isEmpty()) {
+        WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(lowerTiers);
+        for (String property : WRITE_BEHIND_PROPERTIES) {
+          String value = b.properties.apply(property);
+          if (value != null) {
+            wb.set(property, value);
+          }
+        }
+        pipeline = wb.build();
+      }
+    } catch (RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
+      throw e;
+    }
+    this.memory = opened;
+    this.writeBehind = pipeline;
+    InvalidationBroadcaster found = null;
+    for (Tier tier : lowerTiers) {
+      if (tier instanceof InvalidationBroadcaster) {
+        found = (InvalidationBroadcaster) tier;
+        found.onRemoteInvalidation(this::dropFromMemory);
+        break;
+      }
+    }
+    this.broadcaster = found;
+  }
+
+  static final List<String> WRITE_BEHIND_PROPERTIES = List.of(
+      WriteBehindPipeline.Builder.RING_SIZE, WriteBehindPipeline.Builder.BATCH_SIZE,
+      WriteBehindPipeline.Builder.FULL_POLICY, WriteBehindPipeline.Builder.RETRY_ATTEMPTS,
+      WriteBehindPipeline.Builder.BACKOFF_BASE, WriteBehindPipeline.Builder.BACKOFF_MAX,
+      WriteBehindPipeline.Builder.BREAKER_FAILURE_RATE, WriteBehindPipeline.Builder.BREAKER_WAIT,
+      WriteBehindPipeline.Builder.BREAKER_WINDOW, WriteBehindPipeline.Builder.BACKLOG_MAX,
+      WriteBehindPipeline.Builder.CLOSE_TIMEOUT);
+
+  /** A builder; with no settings it reads system properties, like {@link #fromSystemProperties()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A cache configured from {@code metacache.*} system properties and {@code METACACHE_*} variables. */
+  public static MetaCache fromSystemProperties() {
+    return builder().build();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The metadata cached for {@code file} under {@code profile}, if any tier holds a current entry. */
+  public Optional<Map<String, Object>> get(Path file, String profile) throws IOException {
+    return getEntry(file, profile).map(CacheEntry::metadata);
+  }
+
+  /** The whole entry cached for {@code file} under {@code profile}, if any tier holds a current one. */
+  public Optional<CacheEntry> getEntry(Path file, String profile) throws IOException {
+    checkOpen();
+    long start = System.nanoTime();
+    Profiles.validate(profile);
+    FileIdentity identity = pathIndex.lookup(file);
+    CacheEntry entry = lookup(CacheKey.of(identity.fingerprint(), profile), identity);
+    if (entry == null) {
+      stats.recordMiss();
+    }
+    stats.recordGetLatency(System.nanoTime() - start);
+    return Optional.ofNullable(entry);
+  }
+
+  /**
+   * The metadata of {@code file} under {@code profile}: from the cache if a tier holds a current
+   * entry, else extracted once and stored in every tier. Concurrent misses on one key share a
+   * single extraction; an extractor's exception reaches every waiter and nothing is cached.
+   */
+  public Map<String, Object> get(Path file, String profile, Extractor extractor) throws IOException {
+    checkOpen();
+    Objects.requireNonNull(extractor, "extractor");
+    long start = System.nanoTime();
+    Profiles.validate(profile);
+    FileIdentity identity = pathIndex.lookup(file);
+    CacheKey key = CacheKey.of(identity.fingerprint(), profile);
+    CacheEntry entry = lookup(key, identity);
+    if (entry != null) {
+      stats.recordGetLatency(System.nanoTime() - start);
+      return entry.metadata();
+    }
+    stats.recordMiss();
+    CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
+    CompletableFuture<CacheEntry> shared = inFlight.putIfAbsent(key, mine);
+    if (shared == null) {
+      try {
+        long extractStart = System.nanoTime();
+        Map<String, Object> metadata = extractor.extract(identity.path());
+        if (metadata == null) {
+          throw new IllegalStateException("extractor returned null for " + identity.path());
+        }
+        CacheEntry stored = store(key, identity, profile, metadata, System.nanoTime() - extractStart, config.ttl());
+        mine.complete(stored);
+        return stored.metadata();
+      } catch (IOException | RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+        throw e;
+      } finally {
+        inFlight.remove(key, mine);
+        stats.recordGetLatency(System.nanoTime() - start);
+      }
+    }
+    try {
+      return shared.get().metadata();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the extraction of " + identity.path(), e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IOException(cause);
+    } finally {
+      stats.recordGetLatency(System.nanoTime() - start);
+    }
+  }
+
+  private CacheEntry lookup(CacheKey key, FileIdentity identity) {
+    long hi = key.high();
+    long lo = key.low();
+    if (writeBehind != null) {
+      PendingWrite pending = writeBehind.pending(hi, lo);
+      if (pending != null) {
+        if (pending.isDelete()) {
+          return null;
+        }
+        CacheEntry entry = decodeOrNull(pending.value(), 0, pending.value().length);
+        if (entry != null && !entry.isExpired(clock.getAsLong()) && current(entry, identity, key)) {
+          stats.recordHit(0);
+          return entry;
+        }
+        return null;
+      }
+    }
+    ExpandableDirectByteBuffer buffer = readBuffers.get();
+    int length = memory.get(hi, lo, buffer, 0);
+    if (length >= 0) {
+      CacheEntry entry;
+      try {
+        entry = codec.decode(buffer, 0, length);
+      } catch (CorruptEntryException e) {
+        stats.recordCorruption();
+        memory.remove(hi, lo);
+        entry = null;
+      }
+      if (entry != null) {
+        if (current(entry, identity, key)) {
+          stats.recordHit(0);
+          return entry;
+        }
+        return null;
+      }
+    }
+    return lookupLowerTiers(key, identity);
+  }
+
+  private CacheEntry lookupLowerTiers(CacheKey key, FileIdentity identity) {
+    long hi = key.high();
+    long lo = key.low();
+    int stripe = stripe(hi, lo);
+    long generation;
+    synchronized (stripeLocks[stripe]) {
+      generation = generations[stripe];
+    }
+    for (int i = 0; i < lowerTiers.size(); i++) {
+      TierReadGuard guard = guards[i];
+      long now = clock.getAsLong();
+      if (!guard.allowRead(now)) {
+        continue;
+      }
+      byte[] bytes;
+      long start = System.nanoTime();
+      try {
+        bytes = lowerTiers.get(i).get(hi, lo);
+        guard.success(System.nanoTime() - start);
+      } catch (RuntimeException e) {
+        guard.failure(e, now);
+        LOG.debug("tier {} read failed: {}", guard.name, e.toString());
+        continue;
+      }
+      if (bytes == null) {
+        continue;
+      }
+      CacheEntry entry = decodeOrNull(bytes, 0, bytes.length);
+      if (entry == null) {
+        deleteFromTier(i, hi, lo);
+        continue;
+      }
+      if (entry.isExpired(now)) {
+        continue;
+      }
+      if (!current(entry, identity, key)) {
+        return null;
+      }
+      stats.recordHit(i + 1);
+      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation);
+      return entry;
+    }
+    return null;
+  }
+
+  /** Whether a found entry still describes the file; if not, the key leaves every tier. */
+  private boolean current(CacheEntry entry, FileIdentity identity, CacheKey key) {
+    if (identity.matches(entry.size(), entry.mtimeNanos(),
+        new Fingerprint(entry.fingerprintHigh(), entry.fingerprintLow()))) {
+      return true;
+    }
+    removeEverywhere(key.high(), key.low());
+    stats.recordInvalidations(1);
+    return false;
+  }
+
+  private CacheEntry decodeOrNull(byte[] bytes, int offset, int length) {
+    try {
+      return codec.decode(bytes, offset, length);
+    } catch (CorruptEntryException e) {
+      stats.recordCorruption();
+      LOG.debug("corrupt entry: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private void promote(long hi, long lo, byte[] bytes, long expiresAt, int stripe, long generationSeen) {
+    synchronized (stripeLocks[stripe]) {
+      if (generations[stripe] != generationSeen) {
+        return; // a put or invalidation happened meanwhile: it wins
+      }
+      memory.put(hi, lo, bytes);
+    }
+    // Lower tiers above the one that answered get it through the pipeline (idempotent rewrites
+    // of the answering tier and those below it are the price of one pipeline for every tier).
+    if (writeBehind != null && lowerTiers.size() > 1) {
+      writeBehind.put(hi, lo, bytes, expiresAt);
+    }
+  }
+
+  private void deleteFromTier(int tierIndex, long hi, long lo) {
+    try {
+      lowerTiers.get(tierIndex).apply(List.of(io.metacache.spi.TierOperation.delete(hi, lo)));
+    } catch (RuntimeException e) {
+      guards[tierIndex].failure(e, clock.getAsLong());
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Stores {@code metadata} for {@code file} under {@code profile} with the configured time to live. */
+  public void put(Path file, String profile, Map<String, Object> metadata) throws IOException {
+    put(file, profile, metadata, config.ttl());
+  }
+
+  /** Stores {@code metadata} for {@code file} under {@code profile}; a zero {@code ttl} never expires. */
+  public void put(Path file, String profile, Map<String, Object> metadata, Duration ttl) throws IOException {
+    checkOpen();
+    Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException("ttl: expected zero (never expire) or a positive duration, got " + ttl);
+    }
+    Profiles.validate(profile);
+    FileIdentity identity = pathIndex.lookup(file);
+    store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl);
+  }
+
+  private CacheEntry store(CacheKey key, FileIdentity identity, String profile, Map<String, Object> metadata,
+      long extractionNanos, Duration ttl) {
+    long start = System.nanoTime();
+    long now = clock.getAsLong();
+    long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
+    CacheEntry entry = CacheEntry.builder()
+        .path(identity.path().toString())
+        .fingerprint(identity.fingerprint().high(), identity.fingerprint().low())
+        .size(identity.stat().size())
+        .mtimeNanos(identity.stat().mtimeNanos())
+        .metadata(metadata)
+        .profile(profile)
+        .extractionTimeNanos(extractionNanos)
+        .cachedAtMillis(now)
+        .expiresAtMillis(expiresAt)
+        .lastAccessMillis(now)
+        .build();
+    byte[] bytes = codec.encode(entry);
+    profilesSeen.add(profile);
+    long hi = key.high();
+    long lo = key.low();
+    int stripe = stripe(hi, lo);
+    synchronized (stripeLocks[stripe]) {
+      generations[stripe]++;
+      if (!memory.put(hi, lo, bytes)) {
+        memory.remove(hi, lo); // refused (too large): an older value must not stay behind
+      }
+    }
+    if (writeBehind != null) {
+      writeBehind.put(hi, lo, bytes, expiresAt);
+    }
+    stats.recordPut();
+    stats.recordCompressionSavings(savedBytes(bytes));
+    stats.recordPutLatency(System.nanoTime() - start);
+    return entry;
+  }
+
+  /** Bytes compression saved on one encoded entry: raw body length minus stored body length. */
+  private static long savedBytes(byte[] stored) {
+    java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(stored).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    long raw = Integer.toUnsignedLong(header.getInt(io.metacache.codec.EntryLayout.RAW_BODY_LENGTH_OFFSET));
+    long kept = Integer.toUnsignedLong(header.getInt(io.metacache.codec.EntryLayout.STORED_BODY_LENGTH_OFFSET));
+    return raw - kept;
+  }
+
+  // ---------------------------------------------------------------- invalidation
+
+  /**
+   * Removes every entry of {@code file} (every profile this cache has seen, under the file's
+   * current and last recorded fingerprints) from every tier. Works for a deleted file too.
+   */
+  public void invalidate(Path file) throws IOException {
+    checkOpen();
+    List<Fingerprint> fingerprints = fingerprintsOf(file);
+    int n = 0;
+    for (Fingerprint fp : fingerprints) {
+      for (String profile : profilesSeen) {
+        CacheKey key = CacheKey.of(fp, profile);
+        removeEverywhere(key.high(), key.low());
+        n++;
+      }
+    }
+    pathIndex.invalidate(file);
+    stats.recordInvalidations(n);
+  }
+
+  /** Removes the entry of {@code file} under {@code profile} from every tier. */
+  public void invalidate(Path file, String profile) throws IOException {
+    checkOpen();
+    Profiles.validate(profile);
+    int n = 0;
+    for (Fingerprint fp : fingerprintsOf(file)) {
+      CacheKey key = CacheKey.of(fp, profile);
+      removeEverywhere(key.high(), key.low());
+      n++;
+    }
+    stats.recordInvalidations(n);
+  }
+
+  /** Removes every entry from every tier. Waits for queued writes first so none lands afterwards. */
+  public void invalidateAll() {
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.flush();
+    }
+    synchronized (this) {
+      for (int s = 0; s < STRIPES; s++) {
+        synchronized (stripeLocks[s]) {
+          generations[s]++;
+        }
+      }
+      memory.clear();
+      for (int i = 0; i < lowerTiers.size(); i++) {
+        try {
+          lowerTiers.get(i).clear();
+        } catch (RuntimeException e) {
+          guards[i].failure(e, clock.getAsLong());
+          LOG.warn("tier {} could not be cleared: {}", lowerTiers.get(i).name(), e.toString());
+        }
+      }
+      pathIndex.clear();
+    }
+  }
+
+  private List<Fingerprint> fingerprintsOf(Path file) throws IOException {
+    List<Fingerprint> fingerprints = new ArrayList<>(2);
+    pathIndex.recorded(file).ifPresent(id -> fingerprints.add(id.fingerprint()));
+    if (Files.isRegularFile(file)) {
+      Fingerprint now = pathIndex.lookup(file).fingerprint();
+      if (!fingerprints.contains(now)) {
+        fingerprints.add(now);
+      }
+    }
+    return fingerprints;
+  }
+
+  private void removeEverywhere(long hi, long lo) {
+    int stripe = stripe(hi, lo);
+    synchronized (stripeLocks[stripe]) {
+      generations[stripe]++;
+      memory.remove(hi, lo);
+    }
+    if (writeBehind != null) {
+      writeBehind.delete(hi, lo);
+    }
+    if (broadcaster != null) {
+      try {
+        broadcaster.publishInvalidations(new long[] {hi}, new long[] {lo}, 1);
+      } catch (RuntimeException e) {
+        LOG.debug("invalidation broadcast failed: {}", e.toString());
+      }
+    }
+  }
+
+  private void dropFromMemory(long hi, long lo) {
+    int stripe = stripe(hi, lo);
+    synchronized (stripeLocks[stripe]) {
+      generations[stripe]++;
+      memory.remove(hi, lo);
+    }
+  }
+
+  private static int stripe(long hi, long lo) {
+    long h = hi ^ lo;
+    return (int) (h ^ (h >>> 32)) & (STRIPES - 1);
+  }
+
+  // ---------------------------------------------------------------- stats, health, lifecycle
+
+  /** A snapshot of the cache's statistics; evictions and expirations are the memory tier's. */
+  public CacheStats stats() {
+    CacheStats s = stats.snapshot();
+    MemoryTierStats m = memory.stats();
+    return new CacheStats(s.requests(), s.hitsByTier(), s.misses(), s.puts(),
+        m.evictionsBySize() + m.evictionsByBytes(), m.expirations(), s.invalidations(), s.corruptions(),
+        s.compressionSavedBytes(), s.getLatency(), s.putLatency());
+  }
+
+  /** The memory tier's own statistics: entries, off-heap bytes, evictions by cause. */
+  public MemoryTierStats memoryStats() {
+    return memory.stats();
+  }
+
+  /** The write-behind pipeline's statistics, if there are lower tiers. */
+  public Optional<WriteBehindStats> writeBehindStats() {
+    return writeBehind == null ? Optional.empty() : Optional.of(writeBehind.stats());
+  }
+
+  /** Health of every tier, in lookup order. */
+  public List<TierHealth> health() {
+    List<TierHealth> health = new ArrayList<>();
+    health.add(new TierHealth(MEMORY, closed ? TierHealth.Status.DOWN : TierHealth.Status.UP,
+        CircuitState.CLOSED.name(), null, 0, stats.snapshot().getLatency()));
+    long now = clock.getAsLong();
+    for (int i = 0; i < lowerTiers.size(); i++) {
+      TierReadGuard guard = guards[i];
+      CircuitState circuit = writeBehind.circuitState(guard.name);
+      var writeStats = writeBehind.stats().tier(guard.name);
+      TierHealth.Status status;
+      if (guard.skipping(now) || circuit == CircuitState.OPEN) {
+        status = TierHealth.Status.DOWN;
+      } else if (guard.consecutiveFailures() > 0 || circuit == CircuitState.HALF_OPEN
+          || (writeStats != null && writeStats.backlog() > 0)) {
+        status = TierHealth.Status.DEGRADED;
+      } else {
+        status = TierHealth.Status.UP;
+      }
+      String lastError = guard.lastError();
+      long lastErrorAt = guard.lastErrorAtMillis();
+      if (writeStats != null && writeStats.lastErrorAtMillis() > lastErrorAt) {
+        lastError = writeStats.lastError();
+        lastErrorAt = writeStats.lastErrorAtMillis();
+      }
+      health.add(new TierHealth(guard.name, status, circuit.name(), lastError, lastErrorAt, guard.latency.summary()));
+    }
+    return health;
+  }
+
+  /** Names of the tiers in lookup order, memory first. */
+  public List<String> tierNames() {
+    return stats.snapshot().tiers();
+  }
+
+  /** The configuration this cache runs with. */
+  public CacheConfig config() {
+    return config;
+  }
+
+  /** Returns when every write queued before the call has been applied or has failed in every lower tier. */
+  public void flush() {
+    checkOpen();
+    if (writeBehind != null) {
+      writeBehind.flush();
+    }
+  }
+
+  /** Drains queued writes (up to the configured timeout) and closes every tier. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (writeBehind != null) {
+      WriteBehindReport report = writeBehind.close();
+      if (!report.complete()) {
+        LOG.warn("closed with writes not applied: {}", report);
+      }
+    }
+    for (Tier tier : lowerTiers) {
+      try {
+        tier.close();
+      } catch (RuntimeException e) {
+        LOG.warn("tier {} failed to close: {}", tier.name(), e.toString());
+      }
+    }
+    memory.close();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("cache is closed");
+    }
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /** Builds a {@link MetaCache}: configuration, lower tiers by name or instance, clock. */
+  public static final class Builder {
+    private CacheConfig config;
+    private Function<String, String> properties = name -> {
+      String value = System.getProperty(name);
+      return value != null ? value : System.getenv(CacheConfig.environmentName(name));
+    };
+    private List<String> tierNames;
+    private final List<Tier> tierInstances = new ArrayList<>();
+    private LongSupplier clock = System::currentTimeMillis;
+
+    private Builder() {}
+
+    /** The configuration; by default read from the property source. */
+    public Builder config(CacheConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Where tier and write-behind settings are read (default: system properties, then environment). */
+    public Builder properties(Function<String, String> properties) {
+      this.properties = Objects.requireNonNull(properties, "properties");
+      return this;
+    }
+
+    /** Lower tiers to open by provider name, in lookup order ({@code redis}, {@code disk}, {@code sqlite}). */
+    public Builder tiers(List<String> names) {
+      this.tierNames = List.copyOf(names);
+      return this;
+    }
+
+    /** Only the memory tier (plus any tier given with {@link #tier(Tier)}). */
+    public Builder memoryOnly() {
+      this.tierNames = List.of();
+      return this;
+    }
+
+    /** Adds an already opened lower tier after those opened by name; the cache closes it. */
+    public Builder tier(Tier tier) {
+      tierInstances.add(Objects.requireNonNull(tier, "tier"));
+      return this;
+    }
+
+    /** The clock in epoch milliseconds (for tests). */
+    public Builder clock(LongSupplier clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Opens the tiers and builds the cache; on failure everything opened so far is closed. */
+    public MetaCache build() {
+      CacheConfig c = config != null ? config : CacheConfig.from(properties, name -> null);
+      List<String> names = tierNames != null ? tierNames : namesFromProperties();
+      EntryCodec codec = new EntryCodec(codecOptions(c));
+      List<Tier> opened = new ArrayList<>();
+      try {
+        if (!names.isEmpty()) {
+          Map<String, TierProvider> providers = providers();
+          for (String name : names) {
+            TierProvider provider = providers.get(name);
+            if (provider == null) {
+              throw new IllegalArgumentException("Invalid value for " + TIERS_PROPERTY + ": '" + String.join(",", names)
+                  + "'; unknown tier '" + name + "', expected names from " + providers.keySet() + " or none");
+            }
+            Path dir = c.cacheDirectory().resolve(name);
+            Files.createDirectories(dir);
+            opened.add(provider.open(new TierContext(c, dir, clock, properties)));
+          }
+        }
+        opened.addAll(tierInstances);
+        return new MetaCache(this, c, opened, codec);
+      } catch (IOException e) {
+        closeAll(opened);
+        throw new UncheckedIOException("cannot create the cache directory under " + c.cacheDirectory(), e);
+      } catch (RuntimeException e) {
+        closeAll(opened);
+        throw e;
+      }
+    }
+
+    private List<String> namesFromProperties() {
+      String value = properties.apply(TIERS_PROPERTY);
+      if (value == null || value.isBlank()) {
+        String redis = properties.apply(REDIS_URI_PROPERTY);
+        if (redis != null && !redis.isBlank()) {
+          List<String> withRedis = new ArrayList<>();
+          withRedis.add("redis");
+          withRedis.addAll(DEFAULT_LOWER_TIERS);
+          return withRedis;
+        }
+        return DEFAULT_LOWER_TIERS;
+      }
+      if (value.trim().equalsIgnoreCase("none")) {
+        return List.of();
+      }
+      List<String> names = new ArrayList<>();
+      for (String part : value.split(",")) {
+        String name = part.trim().toLowerCase(Locale.ROOT);
+        if (name.isEmpty() || names.contains(name) || name.equals(MEMORY)) {
+          throw new IllegalArgumentException("Invalid value for " + TIERS_PROPERTY + ": '" + value
+              + "'; expected distinct lower-tier names separated by commas (memory is always first), or none");
+        }
+        names.add(name);
+      }
+      return names;
+    }
+
+    private static Map<String, TierProvider> providers() {
+      Map<String, TierProvider> providers = new LinkedHashMap<>();
+      for (TierProvider provider : ServiceLoader.load(TierProvider.class, MetaCache.class.getClassLoader())) {
+        providers.putIfAbsent(provider.name(), provider);
+      }
+      return providers;
+    }
+
+    private static void closeAll(List<Tier> tiers) {
+      for (Tier tier : tiers) {
+        try {
+          tier.close();
+        } catch (RuntimeException ignored) {
+          // already failing: the original exception is the one to report
+        }
+      }
+    }
+
+    private static CodecOptions codecOptions(CacheConfig c) {
+      CodecOptions.Builder b = CodecOptions.builder()
+          .compressionThreshold(c.compressionEnabled() ? c.compressionThreshold() : Integer.MAX_VALUE)
+          .minSavings(c.compressionMinSavings())
+          .zstdLevel(c.compressionLevel())
+          .maxBodyBytes(c.maxDecompressedBytes());
+      if (c.compressionDictionary().isPresent()) {
+        Path dictionary = c.compressionDictionary().get();
+        try {
+          b.dictionary(Files.readAllBytes(dictionary));
+        } catch (IOException e) {
+          throw new IllegalArgumentException("Invalid value for " + CacheConfig.COMPRESSION_DICTIONARY + ": '"
+              + dictionary + "'; expected a readable zstd dictionary file (" + e + ")", e);
+        }
+      }
+      return b.build();
+    }
+  }
+}
