@@ -116,13 +116,8 @@ final class RedisConnections implements AutoCloseable {
       shared = client.connect(ByteArrayCodec.INSTANCE);
       batch = client.connect(ByteArrayCodec.INSTANCE);
       batch.setAutoFlushCommands(false);
-      // Node connections opened lazily while auto-flush is off may receive their commands after
-      // flushCommands() ran, leaving them buffered until the next flush: open them all up front.
-      for (RedisClusterNode node : batch.getPartitions()) {
-        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-          batch.getConnection(node.getNodeId());
-        }
-      }
+      connectToEveryMaster(shared);
+      connectToEveryMaster(batch);
       StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
       var sync = shared.sync();
       Runnable pingAll = () -> sync.upstream().commands().ping().forEach(reply -> { });
@@ -132,6 +127,20 @@ final class RedisConnections implements AutoCloseable {
       closeQuietly(batch);
       closeQuietly(shared);
       throw e;
+    }
+  }
+
+  // Lettuce opens a Cluster connection's per-node connections lazily, and with REJECT_COMMANDS a
+  // command for a node whose connection is still being established is rejected, not queued. Node
+  // connections opened lazily while auto-flush is off could also receive their commands after
+  // flushCommands() ran and sit buffered until the next flush. So every master's connection is
+  // opened up front; a master that joins later costs one rejected batch, which the caller retries.
+  private static void connectToEveryMaster(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+    for (RedisClusterNode node : connection.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        // by host and port: that is how Lettuce pools the connections it routes slots to
+        connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
+      }
     }
   }
 

@@ -65,7 +65,7 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
   private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
   private static final int SCAN_PAGE = 1000;
   /** Commands per pipeline window; at most two windows are in flight so the request queue never overflows. */
-  private static final int MAX_WINDOW = 1024;
+  private static final int MAX_WINDOW = 512;
 
   private final RedisSettings settings;
   private final RedisConnections connections;
@@ -155,8 +155,9 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
   }
 
   // Queues the batch in windows of `window` commands, flushing each, and waits for window i-1 before
-  // queuing window i+1: at most two windows are outstanding, which keeps the connection's bounded
-  // request queue from overflowing however large the batch.
+  // queuing window i+1: at most two windows are outstanding. That keeps the connection's bounded
+  // request queue from overflowing however large the batch, and, since Lettuce starts a command's
+  // timeout when it is queued rather than when it is flushed, keeps every command's wait short.
   private void pipeline(List<TierOperation> batch, long now) {
     RedisClusterAsyncCommands<byte[], byte[]> async = connections.batchAsync();
     RedisFuture<?>[] futures = new RedisFuture<?>[batch.size()];
