@@ -10,7 +10,6 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -158,10 +157,9 @@ final class RedisConnections implements AutoCloseable {
   }
 
   private static ClusterClientOptions clusterOptions(RedisSettings settings) {
+    // Lettuce 7 refreshes the topology adaptively by default (MOVED, ASK, persistent reconnects,
+    // uncovered slots, unknown nodes), which is what a cache riding out a failover needs.
     ClusterClientOptions.Builder builder = ClusterClientOptions.builder()
-        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-            .enableAllAdaptiveRefreshTriggers()
-            .build())
         .autoReconnect(true)
         .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(settings.requestQueueSize())

@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Invalidation.</b> Invalidated keys are published in batches on {@code <prefix>invalidations}
  * in a small binary message carrying a random origin id per tier instance
- * ({@link InvalidationMessage}); a tier ignores messages bearing its own id, so neither its own
- * process nor the same instance sees its invalidations twice. Lettuce resubscribes after a
- * reconnect. Pub/sub is fire-and-forget: a process disconnected while an invalidation is published
+ * ({@link InvalidationMessage}); a tier ignores messages bearing its own id, so a cache never
+ * receives its own invalidations back, while two caches in one JVM still hear each other. Lettuce
+ * resubscribes after a reconnect. Pub/sub is fire-and-forget: a process disconnected while an invalidation is published
  * misses it, so entries still carry their TTL and are checked against the file on every read.
  */
 final class RedisTier implements Tier, InvalidationBroadcaster {
@@ -267,7 +267,7 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
   public void ping() {
     try {
       connections.ping();
-    } catch (RedisException | CancellationException e) {
+    } catch (RuntimeException e) { // a health check: whatever the failure, the tier is not usable
       throw failure("PING", e);
     }
   }

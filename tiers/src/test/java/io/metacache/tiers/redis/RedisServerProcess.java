@@ -215,7 +215,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private static boolean isFree(int port) {
     try (ServerSocket socket = new ServerSocket(port)) {
-      return true;
+      return socket.isBound();
     } catch (IOException e) {
       return false;
     }
