@@ -614,6 +614,22 @@ public final class MetaCache implements AutoCloseable {
     return health;
   }
 
+  /** Entries held by each tier, in lookup order; -1 where a tier cannot count cheaply or is down. */
+  public Map<String, Long> entriesByTier() {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    sizes.put(MEMORY, memory.size());
+    for (Tier tier : lowerTiers) {
+      long size;
+      try {
+        size = tier.size();
+      } catch (RuntimeException e) {
+        size = -1;
+      }
+      sizes.put(tier.name(), size);
+    }
+    return sizes;
+  }
+
   /** Names of the tiers in lookup order, memory first. */
   public List<String> tierNames() {
     return stats.snapshot().tiers();

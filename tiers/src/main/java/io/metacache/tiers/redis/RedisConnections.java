@@ -1,0 +1,225 @@
+package io.metacache.tiers.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three connections a Redis tier holds, to a standalone server or to a Cluster: a shared one
+ * for reads, pings and publishes; a dedicated one with manual flushing for pipelined batches; and a
+ * pub/sub one for invalidations. Standalone and Cluster differ only here; above this class both are
+ * seen through Lettuce's common {@link RedisClusterCommands} interfaces.
+ */
+final class RedisConnections implements AutoCloseable {
+  /** Reconnect attempts back off exponentially from 10 ms, capped so a restarted server is found within 2 s. */
+  private static final Delay RECONNECT_DELAY =
+      Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
+  private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+  private final ClientResources resources;
+  private final AbstractRedisClient client;
+  private final StatefulConnection<byte[], byte[]> shared;
+  private final RedisClusterCommands<byte[], byte[]> sharedSync;
+  private final RedisClusterAsyncCommands<byte[], byte[]> sharedAsync;
+  private final StatefulConnection<byte[], byte[]> batch;
+  private final RedisClusterAsyncCommands<byte[], byte[]> batchAsync;
+  private final StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
+  private final Runnable pingAll;
+
+  private RedisConnections(ClientResources resources, AbstractRedisClient client,
+      StatefulConnection<byte[], byte[]> shared, RedisClusterCommands<byte[], byte[]> sharedSync,
+      RedisClusterAsyncCommands<byte[], byte[]> sharedAsync, StatefulConnection<byte[], byte[]> batch,
+      RedisClusterAsyncCommands<byte[], byte[]> batchAsync,
+      StatefulRedisPubSubConnection<byte[], byte[]> pubSub, Runnable pingAll) {
+    this.resources = resources;
+    this.client = client;
+    this.shared = shared;
+    this.sharedSync = sharedSync;
+    this.sharedAsync = sharedAsync;
+    this.batch = batch;
+    this.batchAsync = batchAsync;
+    this.pubSub = pubSub;
+    this.pingAll = pingAll;
+  }
+
+  /**
+   * Connects all three connections; on failure releases whatever was opened and rethrows Lettuce's
+   * exception.
+   */
+  static RedisConnections open(RedisSettings settings) {
+    ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
+    for (RedisURI uri : settings.uris()) {
+      uri.setTimeout(settings.timeout());
+    }
+    AbstractRedisClient client = null;
+    try {
+      if (settings.cluster()) {
+        RedisClusterClient c = RedisClusterClient.create(resources, settings.uris());
+        client = c;
+        c.setOptions(clusterOptions(settings));
+        return openCluster(resources, c);
+      }
+      RedisClient c = RedisClient.create(resources, settings.uris().get(0));
+      client = c;
+      c.setOptions(standaloneOptions(settings));
+      return openStandalone(resources, c);
+    } catch (RuntimeException e) {
+      if (client != null) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static RedisConnections openStandalone(ClientResources resources, RedisClient client) {
+    StatefulRedisConnection<byte[], byte[]> shared = null;
+    StatefulRedisConnection<byte[], byte[]> batch = null;
+    try {
+      shared = client.connect(ByteArrayCodec.INSTANCE);
+      batch = client.connect(ByteArrayCodec.INSTANCE);
+      batch.setAutoFlushCommands(false);
+      StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      var sync = shared.sync();
+      return new RedisConnections(resources, client, shared, sync, shared.async(), batch,
+          batch.async(), pubSub, sync::ping);
+    } catch (RuntimeException e) {
+      closeQuietly(batch);
+      closeQuietly(shared);
+      throw e;
+    }
+  }
+
+  private static RedisConnections openCluster(ClientResources resources, RedisClusterClient client) {
+    StatefulRedisClusterConnection<byte[], byte[]> shared = null;
+    StatefulRedisClusterConnection<byte[], byte[]> batch = null;
+    try {
+      shared = client.connect(ByteArrayCodec.INSTANCE);
+      batch = client.connect(ByteArrayCodec.INSTANCE);
+      batch.setAutoFlushCommands(false);
+      connectToEveryMaster(shared);
+      connectToEveryMaster(batch);
+      StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      var sync = shared.sync();
+      Runnable pingAll = () -> sync.upstream().commands().ping().forEach(reply -> { });
+      return new RedisConnections(resources, client, shared, sync, shared.async(), batch,
+          batch.async(), pubSub, pingAll);
+    } catch (RuntimeException e) {
+      closeQuietly(batch);
+      closeQuietly(shared);
+      throw e;
+    }
+  }
+
+  // Lettuce opens a Cluster connection's per-node connections lazily, and with REJECT_COMMANDS a
+  // command for a node whose connection is still being established is rejected, not queued. Node
+  // connections opened lazily while auto-flush is off could also receive their commands after
+  // flushCommands() ran and sit buffered until the next flush. So every master's connection is
+  // opened up front; a master that joins later costs one rejected batch, which the caller retries.
+  private static void connectToEveryMaster(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+    for (RedisClusterNode node : connection.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        // by host and port: that is how Lettuce pools the connections it routes slots to
+        connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
+      }
+    }
+  }
+
+  private static ClientOptions standaloneOptions(RedisSettings settings) {
+    return ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(settings.requestQueueSize())
+        .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+        .socketOptions(socketOptions(settings))
+        // A batch that failed is failed: the write-behind retries it whole. Replaying its commands
+        // after a reconnect could land an old write after a newer one.
+        .replayFilter(command -> true)
+        .build();
+  }
+
+  private static ClusterClientOptions clusterOptions(RedisSettings settings) {
+    // Lettuce 7 refreshes the topology adaptively by default (MOVED, ASK, persistent reconnects,
+    // uncovered slots, unknown nodes), which is what a cache riding out a failover needs.
+    ClusterClientOptions.Builder builder = ClusterClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(settings.requestQueueSize())
+        .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+        .socketOptions(socketOptions(settings));
+    builder.replayFilter(command -> true);
+    return builder.build();
+  }
+
+  private static SocketOptions socketOptions(RedisSettings settings) {
+    Duration connect = settings.timeout().compareTo(MIN_CONNECT_TIMEOUT) < 0 ? MIN_CONNECT_TIMEOUT : settings.timeout();
+    return SocketOptions.builder().connectTimeout(connect).keepAlive(true).tcpNoDelay(true).build();
+  }
+
+  /** Synchronous commands on the shared connection; each times out after the configured timeout. */
+  RedisClusterCommands<byte[], byte[]> commands() {
+    return sharedSync;
+  }
+
+  /** Asynchronous commands on the shared connection (publishes). */
+  RedisClusterAsyncCommands<byte[], byte[]> sharedAsync() {
+    return sharedAsync;
+  }
+
+  /** Asynchronous commands on the batch connection; nothing is sent until {@link #flushBatch()}. */
+  RedisClusterAsyncCommands<byte[], byte[]> batchAsync() {
+    return batchAsync;
+  }
+
+  /** Sends every command queued on the batch connection. */
+  void flushBatch() {
+    batch.flushCommands();
+  }
+
+  /** The pub/sub connection; Lettuce resubscribes its channels after every reconnect. */
+  StatefulRedisPubSubConnection<byte[], byte[]> pubSub() {
+    return pubSub;
+  }
+
+  /** PING on the standalone server or on every Cluster master; throws Lettuce's exception on failure. */
+  void ping() {
+    pingAll.run();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(pubSub);
+    closeQuietly(batch);
+    closeQuietly(shared);
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  private static void closeQuietly(StatefulConnection<?, ?> connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (RuntimeException ignored) {
+        // closing is best effort; the client shutdown that follows releases the socket
+      }
+    }
+  }
+}
