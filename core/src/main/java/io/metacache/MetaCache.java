@@ -347,7 +347,7 @@ public final class MetaCache implements AutoCloseable {
         return null;
       }
       stats.recordHit(i + 1);
-      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation);
+      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation, i > 0);
       return entry;
     }
     return null;
@@ -374,7 +374,8 @@ public final class MetaCache implements AutoCloseable {
     }
   }
 
-  private void promote(long hi, long lo, byte[] bytes, long expiresAt, int stripe, long generationSeen) {
+  private void promote(long hi, long lo, byte[] bytes, long expiresAt, int stripe, long generationSeen,
+      boolean lowerTiersAbove) {
     synchronized (stripeLocks[stripe]) {
       if (generations[stripe] != generationSeen) {
         return; // a put or invalidation happened meanwhile: it wins
@@ -383,7 +384,7 @@ public final class MetaCache implements AutoCloseable {
     }
     // Lower tiers above the one that answered get it through the pipeline (idempotent rewrites
     // of the answering tier and those below it are the price of one pipeline for every tier).
-    if (writeBehind != null && lowerTiers.size() > 1) {
+    if (writeBehind != null && lowerTiersAbove) {
       writeBehind.put(hi, lo, bytes, expiresAt);
     }
   }
