@@ -12,10 +12,16 @@ package io.metacache.policy;
  */
 final class HillClimber {
 
-  static final double INITIAL_WINDOW = Tuning.INITIAL_WINDOW;
-  static final double STEP = Tuning.STEP;
-  static final double STEP_DECAY = Tuning.STEP_DECAY;
-  static final double RESTART_THRESHOLD = Tuning.RESTART_THRESHOLD;
+  /** The window's share at the start: 1 %, so the filter guards the cache from the first scan. */
+  static final double INITIAL_WINDOW = 0.01;
+  /** A full step: 6.25 % of the cache. */
+  static final double STEP = 0.0625;
+  /** Each step is this fraction of the previous one while the hit rate changes little. */
+  static final double STEP_DECAY = 0.98;
+  /** A hit rate change this large (5 points) restarts with a full step. */
+  static final double RESTART_THRESHOLD = 0.05;
+  /** Sample period in multiples of the cache's capacity in keys. */
+  static final int SAMPLE_FACTOR = 10;
 
   private final double minimum;
   private final double maximum;
