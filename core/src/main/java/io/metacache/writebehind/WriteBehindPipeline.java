@@ -3,7 +3,6 @@ package io.metacache.writebehind;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -129,7 +128,7 @@ public final class WriteBehindPipeline {
           b.batchSize, b.retryAttempts, b.backoffBase.toNanos(), b.backoffMax.toNanos(),
           b.backlogBound, Math.max(1, b.breakerWait.toNanos()));
     }
-    this.batcher = new Batcher(lanes, b.batchSize);
+    this.batcher = new Batcher(lanes, pending, b.batchSize, b.beforeEvent);
     this.disruptor = new Disruptor<>(RingEvent::new, b.ringSize, runnable -> {
       Thread t = new Thread(runnable, "metacache-writebehind-batcher");
       t.setDaemon(true);
@@ -348,13 +347,13 @@ public final class WriteBehindPipeline {
       while (producersInFlight.get() > 0 && deadline - System.nanoTime() > 0) {
         LockSupport.parkNanos(100_000);
       }
-      boolean timedOut = false;
-      try {
-        disruptor.shutdown(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        timedOut = true;
-        disruptor.halt();
+      // Not Disruptor.shutdown(): it skips consumers whose thread has not started running yet.
+      long cursor = ring.getCursor();
+      while (disruptor.getSequenceValueFor(batcher) < cursor && deadline - System.nanoTime() > 0) {
+        LockSupport.parkNanos(200_000);
       }
+      disruptor.halt();
+      boolean timedOut = false;
       long unconsumed = Math.max(0, ring.getCursor() - disruptor.getSequenceValueFor(batcher));
       for (TierLane lane : lanes) {
         lane.drain(deadline);
@@ -468,6 +467,8 @@ public final class WriteBehindPipeline {
     private int breakerWindow = 10;
     private int backlogBound = 100_000;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    /** Test seam: runs on the batcher thread before each event (holds the consumer to fill the ring). */
+    java.util.function.LongConsumer beforeEvent;
 
     private Builder() {}
 
