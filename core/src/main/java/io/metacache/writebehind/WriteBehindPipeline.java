@@ -80,6 +80,7 @@ public final class WriteBehindPipeline {
   private final Batcher batcher;
   private final TierLane[] lanes;
   private final long closeTimeoutNanos;
+  private volatile Thread batcherThread;
 
   private final ConcurrentHashMap<Key128, PendingEntry> pending = new ConcurrentHashMap<>();
   /** Write-through entries settled everywhere but kept until every lane passed their ring position. */
@@ -132,6 +133,7 @@ public final class WriteBehindPipeline {
     this.disruptor = new Disruptor<>(RingEvent::new, b.ringSize, runnable -> {
       Thread t = new Thread(runnable, "metacache-writebehind-batcher");
       t.setDaemon(true);
+      batcherThread = t;
       return t;
     }, ProducerType.MULTI, new BlockingWaitStrategy());
     disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
@@ -353,6 +355,15 @@ public final class WriteBehindPipeline {
         LockSupport.parkNanos(200_000);
       }
       disruptor.halt();
+      try {
+        // The batcher finishes the run in hand after a halt; count only once it has stopped.
+        Thread t = batcherThread;
+        if (t != null) {
+          t.join(Math.max(500, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       boolean timedOut = false;
       long unconsumed = Math.max(0, ring.getCursor() - disruptor.getSequenceValueFor(batcher));
       for (TierLane lane : lanes) {

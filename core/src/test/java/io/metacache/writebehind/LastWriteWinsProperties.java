@@ -71,13 +71,12 @@ class LastWriteWinsProperties {
     int producers = 4;
     int keysEach = 64;
     int opsEach = 20_000;
-    @SuppressWarnings("unchecked")
-    Map<Key128, Integer>[] expected = new Map[producers];
+    List<Map<Key128, Integer>> expected = new java.util.ArrayList<>();
     CountDownLatch start = new CountDownLatch(1);
     Thread[] threads = new Thread[producers];
     for (int t = 0; t < producers; t++) {
       int id = t;
-      expected[t] = new HashMap<>();
+      expected.add(new HashMap<>());
       threads[t] = new Thread(() -> {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try {
@@ -90,15 +89,15 @@ class LastWriteWinsProperties {
           Key128 key = new Key128(id, k);
           if (random.nextInt(5) == 0) {
             p.delete(id, k);
-            expected[id].remove(key);
+            expected.get(id).remove(key);
           } else {
             p.put(id, k, value(i), 0);
-            expected[id].put(key, i);
+            expected.get(id).put(key, i);
           }
           // Read-your-writes: this producer's own newest write is visible at once.
           PendingWrite w = p.pending(id, k);
           if (w != null) {
-            assertThat(w.isDelete()).isEqualTo(!expected[id].containsKey(key));
+            assertThat(w.isDelete()).isEqualTo(!expected.get(id).containsKey(key));
           }
         }
       });
