@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * coalesced batches to one <em>lane</em> per tier. Each lane has its own worker thread and its
  * own backlog, so a slow or failing tier only ever delays itself: the batcher never waits on a
  * tier, and the ring's backpressure, the only thing a producer can wait on, depends on the
- * batcher alone. The price of that isolation is memory, so every backlog is bounded: when a tier
+ * batcher alone (a producer held by a full ring under {@link RingFullPolicy#BLOCK} parks in the
+ * Disruptor's sequencer until the batcher frees a slot). The price of that isolation is memory, so every backlog is bounded: when a tier
  * falls behind by more than the bound, its oldest writes are dropped and counted, never the other
  * tiers'. The consumer waits with a blocking strategy: busy-spinning or yielding would burn one
  * of the two cores an idle cache runs on.
