@@ -13,18 +13,27 @@ import java.util.List;
  */
 final class Batcher implements EventHandler<RingEvent> {
   private final TierLane[] lanes;
+  private final java.util.concurrent.ConcurrentHashMap<Key128, PendingEntry> pending;
   private final int batchSize;
   private final LinkedHashMap<Key128, Op> batch = new LinkedHashMap<>();
+  /** Test seam: runs before each event is copied; {@code null} in production. */
+  private final java.util.function.LongConsumer beforeEvent;
   private int events;
 
-  Batcher(TierLane[] lanes, int batchSize) {
+  Batcher(TierLane[] lanes, java.util.concurrent.ConcurrentHashMap<Key128, PendingEntry> pending,
+      int batchSize, java.util.function.LongConsumer beforeEvent) {
     this.lanes = lanes;
+    this.pending = pending;
     this.batchSize = batchSize;
+    this.beforeEvent = beforeEvent;
   }
 
   @Override
   public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
     try {
+      if (beforeEvent != null) {
+        beforeEvent.accept(sequence);
+      }
       Key128 key = new Key128(event.keyHigh, event.keyLow);
       byte[] value = event.value;
       event.value = null;
@@ -34,9 +43,16 @@ final class Batcher implements EventHandler<RingEvent> {
       // remove-then-put keeps the batch in publication order of each key's last write.
       batch.remove(key);
       batch.put(key, new Op(key, operation, event.version));
-      events++;
+    } catch (RuntimeException e) {
+      // The write is lost: take it out of the pending view, or readers would see it forever.
+      long version = event.version;
+      pending.computeIfPresent(new Key128(event.keyHigh, event.keyLow),
+          (k, entry) -> entry.version == version ? null : entry);
+      event.value = null;
+      throw e;
     } finally {
       // Even if copying failed, the run must still be handed on so the watermark advances.
+      events++;
       if (endOfBatch || events >= batchSize) {
         handOff(Versions.through(sequence));
       }

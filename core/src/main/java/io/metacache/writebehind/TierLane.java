@@ -167,7 +167,7 @@ final class TierLane implements Runnable {
       }
       List<Op> hand = new ArrayList<>(1);
       hand.add(op);
-      applyWithRetries(hand);
+      applyWithRetries(hand, false);
     } finally {
       applyLock.unlock();
     }
@@ -310,7 +310,7 @@ final class TierLane implements Runnable {
         continue;
       }
       try {
-        applyWithRetries(hand);
+        applyWithRetries(hand, true);
       } catch (Throwable t) {
         // Never lose the hand to a bug: park what is left and carry on.
         LOG.error("write-behind: tier {} worker failed; the batch is parked", name, t);
@@ -394,7 +394,7 @@ final class TierLane implements Runnable {
   }
 
   /** Applies the hand; the caller holds one breaker permission. Parks what is left on failure. */
-  private void applyWithRetries(List<Op> hand) {
+  private void applyWithRetries(List<Op> hand, boolean worker) {
     int attempt = 1;
     while (true) {
       if (attemptOnce(hand)) {
@@ -402,6 +402,10 @@ final class TierLane implements Runnable {
       }
       if (attempt >= maxAttempts || halted || !sleepBackoff(attempt)) {
         park(hand);
+        if (worker && attempt >= maxAttempts && !halted && !isOpen()) {
+          // The breaker has not opened yet: pause before the parked ops come round again.
+          sleepBackoff(attempt + 1);
+        }
         return;
       }
       if (!breaker.tryAcquirePermission()) {

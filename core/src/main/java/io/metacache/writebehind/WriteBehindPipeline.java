@@ -3,7 +3,6 @@ package io.metacache.writebehind;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -35,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * coalesced batches to one <em>lane</em> per tier. Each lane has its own worker thread and its
  * own backlog, so a slow or failing tier only ever delays itself: the batcher never waits on a
  * tier, and the ring's backpressure, the only thing a producer can wait on, depends on the
- * batcher alone. The price of that isolation is memory, so every backlog is bounded: when a tier
+ * batcher alone (a producer held by a full ring under {@link RingFullPolicy#BLOCK} parks in the
+ * Disruptor's sequencer until the batcher frees a slot). The price of that isolation is memory, so every backlog is bounded: when a tier
  * falls behind by more than the bound, its oldest writes are dropped and counted, never the other
  * tiers'. The consumer waits with a blocking strategy: busy-spinning or yielding would burn one
  * of the two cores an idle cache runs on.
@@ -81,6 +81,7 @@ public final class WriteBehindPipeline {
   private final Batcher batcher;
   private final TierLane[] lanes;
   private final long closeTimeoutNanos;
+  private volatile Thread batcherThread;
 
   private final ConcurrentHashMap<Key128, PendingEntry> pending = new ConcurrentHashMap<>();
   /** Write-through entries settled everywhere but kept until every lane passed their ring position. */
@@ -129,10 +130,11 @@ public final class WriteBehindPipeline {
           b.batchSize, b.retryAttempts, b.backoffBase.toNanos(), b.backoffMax.toNanos(),
           b.backlogBound, Math.max(1, b.breakerWait.toNanos()));
     }
-    this.batcher = new Batcher(lanes, b.batchSize);
+    this.batcher = new Batcher(lanes, pending, b.batchSize, b.beforeEvent);
     this.disruptor = new Disruptor<>(RingEvent::new, b.ringSize, runnable -> {
       Thread t = new Thread(runnable, "metacache-writebehind-batcher");
       t.setDaemon(true);
+      batcherThread = t;
       return t;
     }, ProducerType.MULTI, new BlockingWaitStrategy());
     disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
@@ -348,13 +350,22 @@ public final class WriteBehindPipeline {
       while (producersInFlight.get() > 0 && deadline - System.nanoTime() > 0) {
         LockSupport.parkNanos(100_000);
       }
-      boolean timedOut = false;
-      try {
-        disruptor.shutdown(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        timedOut = true;
-        disruptor.halt();
+      // Not Disruptor.shutdown(): it skips consumers whose thread has not started running yet.
+      long cursor = ring.getCursor();
+      while (disruptor.getSequenceValueFor(batcher) < cursor && deadline - System.nanoTime() > 0) {
+        LockSupport.parkNanos(200_000);
       }
+      disruptor.halt();
+      try {
+        // The batcher finishes the run in hand after a halt; count only once it has stopped.
+        Thread t = batcherThread;
+        if (t != null) {
+          t.join(Math.max(500, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      boolean timedOut = false;
       long unconsumed = Math.max(0, ring.getCursor() - disruptor.getSequenceValueFor(batcher));
       for (TierLane lane : lanes) {
         lane.drain(deadline);
@@ -468,6 +479,8 @@ public final class WriteBehindPipeline {
     private int breakerWindow = 10;
     private int backlogBound = 100_000;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    /** Test seam: runs on the batcher thread before each event (holds the consumer to fill the ring). */
+    java.util.function.LongConsumer beforeEvent;
 
     private Builder() {}
 

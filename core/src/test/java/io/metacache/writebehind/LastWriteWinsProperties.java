@@ -1,0 +1,130 @@
+package io.metacache.writebehind;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/** Each tier ends in the state of the last write per key, whatever the batching and coalescing. */
+class LastWriteWinsProperties {
+
+  record Write(int key, boolean delete, int value) {}
+
+  @Provide
+  Arbitrary<Write> writes() {
+    return Combinators.combine(Arbitraries.integers().between(0, 7), Arbitraries.of(true, false, false),
+        Arbitraries.integers().between(0, 1000)).as(Write::new);
+  }
+
+  @Property(tries = 40)
+  void lastWriteWinsForASingleProducer(@ForAll @Size(max = 200) List<@From("writes") Write> writes,
+      @ForAll("batchSizes") int batchSize) {
+    MapTier a = new MapTier("a");
+    MapTier b = new MapTier("b");
+    WriteBehindPipeline p = WriteBehindPipeline.builder().tier(a).tier(b).batchSize(batchSize).build();
+    Map<Key128, Integer> expected = new HashMap<>();
+    try {
+      for (Write w : writes) {
+        Key128 key = new Key128(0, w.key());
+        if (w.delete()) {
+          p.delete(0, w.key());
+          expected.remove(key);
+        } else {
+          p.put(0, w.key(), value(w.value()), 0);
+          expected.put(key, w.value());
+        }
+      }
+      p.flush();
+      assertThat(decode(a.snapshot())).isEqualTo(expected);
+      assertThat(decode(b.snapshot())).isEqualTo(expected);
+      assertThat(p.stats().pendingKeys()).isZero();
+    } finally {
+      p.close();
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> batchSizes() {
+    return Arbitraries.of(1, 3, 64);
+  }
+
+  @Test
+  void lastWriteWinsPerKeyUnderManyProducers() throws Exception {
+    MapTier a = new MapTier("a");
+    MapTier b = new MapTier("b").latency(1);
+    WriteBehindPipeline p = WriteBehindPipeline.builder().tier(a).tier(b).ringSize(256).batchSize(32)
+        .closeTimeout(Duration.ofSeconds(10)).build();
+    int producers = 4;
+    int keysEach = 64;
+    int opsEach = 20_000;
+    List<Map<Key128, Integer>> expected = new java.util.ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    Thread[] threads = new Thread[producers];
+    for (int t = 0; t < producers; t++) {
+      int id = t;
+      expected.add(new HashMap<>());
+      threads[t] = new Thread(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < opsEach; i++) {
+          int k = random.nextInt(keysEach);
+          Key128 key = new Key128(id, k);
+          if (random.nextInt(5) == 0) {
+            p.delete(id, k);
+            expected.get(id).remove(key);
+          } else {
+            p.put(id, k, value(i), 0);
+            expected.get(id).put(key, i);
+          }
+          // Read-your-writes: this producer's own newest write is visible at once.
+          PendingWrite w = p.pending(id, k);
+          if (w != null) {
+            assertThat(w.isDelete()).isEqualTo(!expected.get(id).containsKey(key));
+          }
+        }
+      });
+      threads[t].start();
+    }
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    p.flush();
+    Map<Key128, Integer> all = new HashMap<>();
+    for (Map<Key128, Integer> e : expected) {
+      all.putAll(e);
+    }
+    assertThat(decode(a.snapshot())).isEqualTo(all);
+    assertThat(decode(b.snapshot())).isEqualTo(all);
+    assertThat(p.stats().pendingKeys()).isZero();
+    assertThat(p.close().complete()).isTrue();
+  }
+
+  private static byte[] value(int v) {
+    return ByteBuffer.allocate(4).putInt(v).array();
+  }
+
+  private static Map<Key128, Integer> decode(Map<Key128, byte[]> store) {
+    Map<Key128, Integer> out = new HashMap<>();
+    store.forEach((k, v) -> out.put(k, ByteBuffer.wrap(v).getInt()));
+    return out;
+  }
+}
