@@ -28,6 +28,8 @@ class BenchmarkSmokeTest {
     Set<String> classes = benchmarkClasses();
     assertThat(classes).as("benchmarks found in META-INF/BenchmarkList").isNotEmpty();
     System.setProperty("metacache.bench.smoke", "true");
+    // Another JMH run on the same machine (a benchmark in progress) must not fail the build.
+    System.setProperty("jmh.ignoreLock", "true");
     for (String benchmarkClass : classes) {
       Options options = new OptionsBuilder()
           .include("^" + java.util.regex.Pattern.quote(benchmarkClass) + "\\.")
@@ -41,6 +43,17 @@ class BenchmarkSmokeTest {
       Collection<RunResult> results = new Runner(options).run();
       assertThat(results).as("results of %s", benchmarkClass).isNotEmpty();
     }
+  }
+
+  @Test
+  void hitRateReplayRunsItsQuickSubsetOverEveryTrace() throws Exception {
+    // Surefire runs in bench/; the traces sit beside the repository.
+    java.nio.file.Path traces = java.nio.file.Path.of("..", "..", "shared", "traces");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(traces),
+        "the shared traces are beside the repository");
+    System.setProperty("metacache.traces.dir", traces.toString());
+    // Exits the JVM with status 2 (failing the build) if exact LRU disagrees with the reference.
+    io.metacache.bench.trace.HitRateReplay.main(new String[] {"--quick"});
   }
 
   private static Set<String> benchmarkClasses() throws IOException {
