@@ -8,9 +8,11 @@ import com.github.luben.zstd.ZstdDictDecompress;
 import com.github.luben.zstd.ZstdException;
 import io.metacache.codec.CorruptEntryException.Reason;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Map;
 import net.openhft.hashing.LongHashFunction;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -34,7 +36,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A dictionary is digested once per codec into shared {@code ZstdDictCompress/Decompress} objects
  * that every thread's context references. Scratch arrays that grew past
  * {@link #RETAINED_SCRATCH_BYTES} after an unusually large entry are dropped, so per-thread memory
- * stays bounded.
+ * stays bounded; the scratch holds no reference to its codec, and a {@link Cleaner} frees its
+ * native zstd contexts once the thread or the codec is gone. The {@code byte[]} zstd-jni entry
+ * points are used: on 1 KB bodies they measured as fast as the direct-buffer ones (faster without
+ * a dictionary) and need no copy of heap bodies into native memory.
  *
  * <p><b>Hostile input.</b> Decoding checks, in order: magic, version, header length, header
  * checksum, flags and header fields, body length against the bytes given, the raw length against
@@ -55,6 +60,7 @@ public final class EntryCodec {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int INITIAL_SCRATCH_BYTES = 4096;
   private static final long ZSTD_CONTENTSIZE_UNKNOWN = -1;
+  private static final Cleaner CLEANER = Cleaner.create();
 
   private final CodecOptions options;
   private final ZstdDictCompress dictCompress;
@@ -295,10 +301,11 @@ public final class EntryCodec {
     BodyReader r = new BodyReader(raw, rawOffset, rawLength);
     String profile = r.readString();
     String path = r.readString();
-    java.util.Map<String, Object> metadata = r.readRootMap();
+    Map<String, Object> metadata = r.readRootMap();
     r.expectEnd();
     if (profile.isEmpty() || path.isEmpty()) {
-      throw new CorruptEntryException(Reason.BAD_BODY, "empty " + (profile.isEmpty() ? "profile" : "path"));
+      throw new CorruptEntryException(Reason.BAD_BODY,
+          "empty " + (profile.isEmpty() ? "profile" : "path"));
     }
     return CacheEntry.builder()
         .path(path)
@@ -447,11 +454,15 @@ public final class EntryCodec {
   // ---------------------------------------------------------------- per-thread state
 
   private Scratch newScratch() {
-    return new Scratch();
+    return new Scratch(options, dictCompress, dictDecompress);
   }
 
-  /** One thread's reusable arrays and zstd contexts for this codec. */
-  private final class Scratch {
+  /**
+   * One thread's reusable arrays and zstd contexts for one codec. Static (no reference back to
+   * the codec) so a discarded codec's thread-local entries can be collected; zstd contexts hold
+   * native memory and have no finalizer, so a {@link Cleaner} closes them when the scratch goes.
+   */
+  private static final class Scratch {
     final BodyWriter body = new BodyWriter(INITIAL_SCRATCH_BYTES);
     final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     final byte[] empty = new byte[0];
@@ -459,12 +470,20 @@ public final class EntryCodec {
     private byte[] compressed = new byte[INITIAL_SCRATCH_BYTES];
     private byte[] raw = new byte[INITIAL_SCRATCH_BYTES];
     private byte[] copy = new byte[INITIAL_SCRATCH_BYTES];
-    private ZstdCompressCtx cctx;
-    private ZstdDecompressCtx dctx;
-    private ZstdDecompressCtx dictDctx;
+    private final CodecOptions options;
+    private final ZstdDictCompress dictCompress;
+    private final ZstdDictDecompress dictDecompress;
+    private final ZstdContexts zstd = new ZstdContexts();
+
+    Scratch(CodecOptions options, ZstdDictCompress dictCompress, ZstdDictDecompress dictDecompress) {
+      this.options = options;
+      this.dictCompress = dictCompress;
+      this.dictDecompress = dictDecompress;
+      CLEANER.register(this, zstd);
+    }
 
     ZstdCompressCtx cctx() {
-      if (cctx == null) {
+      if (zstd.cctx == null) {
         ZstdCompressCtx c = new ZstdCompressCtx();
         c.setLevel(options.zstdLevel());
         c.setContentSize(true);
@@ -474,26 +493,26 @@ public final class EntryCodec {
         if (dictCompress != null) {
           c.loadDict(dictCompress);
         }
-        cctx = c;
+        zstd.cctx = c;
       }
-      return cctx;
+      return zstd.cctx;
     }
 
     ZstdDecompressCtx dctx() {
-      if (dctx == null) {
-        dctx = new ZstdDecompressCtx();
+      if (zstd.dctx == null) {
+        zstd.dctx = new ZstdDecompressCtx();
       }
-      return dctx;
+      return zstd.dctx;
     }
 
     // A separate context: a frame made without the dictionary must not be read with it.
     ZstdDecompressCtx dictDctx() {
-      if (dictDctx == null) {
+      if (zstd.dictDctx == null) {
         ZstdDecompressCtx d = new ZstdDecompressCtx();
         d.loadDict(dictDecompress);
-        dictDctx = d;
+        zstd.dictDctx = d;
       }
-      return dictDctx;
+      return zstd.dictDctx;
     }
 
     byte[] compressed(int length) {
@@ -530,6 +549,26 @@ public final class EntryCodec {
       }
       if (copy.length > RETAINED_SCRATCH_BYTES) {
         copy = new byte[INITIAL_SCRATCH_BYTES];
+      }
+    }
+  }
+
+  /** The native zstd contexts of one {@link Scratch}; closing them is the cleaning action. */
+  private static final class ZstdContexts implements Runnable {
+    ZstdCompressCtx cctx;
+    ZstdDecompressCtx dctx;
+    ZstdDecompressCtx dictDctx;
+
+    @Override
+    public void run() {
+      if (cctx != null) {
+        cctx.close();
+      }
+      if (dctx != null) {
+        dctx.close();
+      }
+      if (dictDctx != null) {
+        dictDctx.close();
       }
     }
   }
