@@ -38,8 +38,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #RETAINED_SCRATCH_BYTES} after an unusually large entry are dropped, so per-thread memory
  * stays bounded; the scratch holds no reference to its codec, and a {@link Cleaner} frees its
  * native zstd contexts once the thread or the codec is gone. The {@code byte[]} zstd-jni entry
- * points are used: on 1 KB bodies they measured as fast as the direct-buffer ones (faster without
- * a dictionary) and need no copy of heap bodies into native memory.
+ * points are used: on 1 KB bodies they measured as fast as the direct-buffer ones and need no copy of heap bodies into native memory.
  *
  * <p><b>Hostile input.</b> Decoding checks, in order: magic, version, header length, header
  * checksum, flags and header fields, body length against the bytes given, the raw length against
