@@ -59,7 +59,7 @@ public final class EntryCodec {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int INITIAL_SCRATCH_BYTES = 4096;
   private static final long ZSTD_CONTENTSIZE_UNKNOWN = -1;
-  // Magic (4), frame header descriptor (1), last block header (3): the smallest complete frame.
+  // Magic (4), frame header descriptor (1), block header (3): a lower bound on any zstd frame.
   private static final int MIN_ZSTD_FRAME_BYTES = 8;
   private static final Cleaner CLEANER = Cleaner.create();
 
