@@ -424,7 +424,17 @@ public final class EntryCodec {
     return b.getLong(offset + EntryLayout.FILE_MTIME_OFFSET, LE);
   }
 
-  /** Header plus stored body length of the entry at {@code offset}; no validation. */
+  /** Raw (uncompressed) body length of the entry at {@code offset}; no validation. */
+  public static long rawBodyLength(DirectBuffer b, int offset) {
+    return Integer.toUnsignedLong(b.getInt(offset + EntryLayout.RAW_BODY_LENGTH_OFFSET, LE));
+  }
+
+  /** Stored body length of the entry at {@code offset}; no validation. */
+  public static long storedBodyLength(DirectBuffer b, int offset) {
+    return Integer.toUnsignedLong(b.getInt(offset + EntryLayout.STORED_BODY_LENGTH_OFFSET, LE));
+  }
+
+  /** Header plus stored body length of a validated entry at {@code offset}. */
   public static int encodedLength(DirectBuffer b, int offset) {
     return EntryLayout.HEADER_LENGTH + b.getInt(offset + EntryLayout.STORED_BODY_LENGTH_OFFSET, LE);
   }
