@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -127,6 +128,12 @@ class CorruptEntryTest {
     ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).putInt(EntryLayout.RAW_BODY_LENGTH_OFFSET,
         EntryBytes.intAt(good, EntryLayout.RAW_BODY_LENGTH_OFFSET) - 1);
     assertCorrupt(EntryBytes.reseal(good), Reason.BAD_COMPRESSED_BODY);
+
+    for (int n = 0; n < 8; n++) {
+      byte[] stub = Arrays.copyOf(new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0, 1, 0, 0}, n);
+      assertCorrupt(EntryBytes.entry(EntryLayout.FLAG_COMPRESSED, 10, n, 0, stub),
+          Reason.BAD_COMPRESSED_BODY);
+    }
 
     byte[] garbage = new byte[200];
     new SplittableRandom(3).nextBytes(garbage);

@@ -125,5 +125,9 @@ class EntryCodecPropertiesTest {
     assertThat(EntryCodec.fileSize(offHeap, offset)).isEqualTo(entry.size());
     assertThat(EntryCodec.fileMtimeNanos(offHeap, offset)).isEqualTo(entry.mtimeNanos());
     assertThat(EntryCodec.encodedLength(offHeap, offset)).isEqualTo(written);
+    assertThat(EntryCodec.storedBodyLength(offHeap, offset))
+        .isEqualTo(written - EntryLayout.HEADER_LENGTH);
+    assertThat(EntryCodec.rawBodyLength(offHeap, offset))
+        .isEqualTo(EntryCodec.rawBody(entry).length);
   }
 }
