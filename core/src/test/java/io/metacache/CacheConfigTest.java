@@ -33,6 +33,7 @@ class CacheConfigTest {
     assertThat(c.compressionEnabled()).isTrue();
     assertThat(c.compressionLevel()).isEqualTo(3);
     assertThat(c.compressionMinSavings()).isEqualTo(0.10);
+    assertThat(c.compressionThreshold()).isEqualTo(4096);
     assertThat(c.cacheDirectory().toString()).endsWith(Path.of(".cache", "metacache").toString());
   }
 
