@@ -27,19 +27,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * The stat fast path: {@link PathIndex#lookup} of an unchanged file beside a bare
  * {@code Files.readAttributes(path, BasicFileAttributes.class)}, the floor any stat-based check
  * pays, and {@link FileStat#read} (the {@code unix:} attribute read, with ctime, that the lookup
- * makes) to show where the difference goes.
+ * makes) to show where the difference goes. Each operation is timed on its own
+ * ({@link Mode#SampleTime}); compare medians, which a shared machine disturbs least.
  *
  * <p>Run from the repository root (the forks read {@code @jvm.options} relative to it):
  * <pre>
  * mvn -q -B -pl bench -am package -DskipTests
- * java @jvm.options -jar bench/target/benchmarks.jar StatFastPathBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s \
- *     -rf json -rff results/stat-fast-path.json
+ * java @jvm.options -jar bench/target/benchmarks.jar StatFastPathBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
+ * {@code results/fingerprint.json} holds this benchmark and {@code FingerprintBenchmark} from one
+ * run: {@code ... benchmarks.jar 'FingerprintBenchmark|StatFastPathBenchmark' -f 1 -wi 3 -w 2s
+ * -i 5 -r 2s -rf json -rff results/fingerprint.json}.
  *
  * <p>Not final: JMH generates subclasses of benchmark and state classes.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)

@@ -21,8 +21,10 @@ import net.openhft.hashing.LongTupleHashFunction;
  * ways was used ({@link Fingerprint#sampled()}), so the two domains cannot collide.
  *
  * <p>Reads are positional {@link FileChannel#read(ByteBuffer, long)} calls into a per-thread direct
- * buffer that is hashed in place, so a steady-state call allocates nothing but the channel and its
- * result. Each thread keeps a direct buffer of up to {@code threshold} bytes (1 MiB by default).
+ * buffer that is hashed in place: no buffer is allocated per call, only the channel, the stats and
+ * the result. Each thread keeps a direct buffer of up to {@code threshold} bytes (1 MiB by
+ * default). Hashing a direct buffer in place needs {@code jvm.options}
+ * ({@code --add-exports java.base/sun.nio.ch}); without it the constructor fails and says so.
  *
  * <h2>Consistency</h2>
  * The file is stat-ed before and after the read; if the stat differs, or the file ends early,

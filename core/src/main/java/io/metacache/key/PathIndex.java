@@ -35,8 +35,11 @@ import java.util.function.LongSupplier;
  * Records live in a {@link ConcurrentHashMap} keyed by the absolute, normalised path and are
  * immutable; concurrent lookups of one path may both hash it, and whichever record lands last is
  * still checked against the stat on the next lookup, so no interleaving serves a stale
- * fingerprint. Past {@link #maxEntries()} records, arbitrary records (in hash order) are dropped;
- * concurrent inserts may overshoot the bound briefly by the number of inserting threads.
+ * fingerprint. Past {@link #maxEntries()} records, records are dropped by a hand that sweeps the
+ * table in hash order and wraps around (age and use are ignored: the index only saves a read,
+ * and the memory tier decides what is worth keeping). A persistent hand makes eviction O(1)
+ * amortized; restarting from the first bin each time would rescan an ever longer empty prefix.
+ * Concurrent inserts may overshoot the bound briefly by the number of inserting threads.
  */
 public final class PathIndex {
 
@@ -50,6 +53,9 @@ public final class PathIndex {
   private final long racyWindowNanos;
   private final LongSupplier wallClockNanos;
   private final ConcurrentHashMap<Path, IndexEntry> entries = new ConcurrentHashMap<>();
+  /** The eviction hand: a weakly consistent iterator, so it survives concurrent updates. */
+  private Iterator<Path> hand; // guarded by evictionLock
+  private final Object evictionLock = new Object();
 
   /** Creates an index of at most {@value #DEFAULT_MAX_ENTRIES} records with a 2 s racy window. */
   public PathIndex(Fingerprinter fingerprinter) {
@@ -130,6 +136,9 @@ public final class PathIndex {
   /** Forgets every record. */
   public void clear() {
     entries.clear();
+    synchronized (evictionLock) {
+      hand = null;
+    }
   }
 
   /** Returns the number of records. */
@@ -148,10 +157,17 @@ public final class PathIndex {
   }
 
   private void evictOverflow() {
-    Iterator<Path> it = entries.keySet().iterator();
-    while (entries.size() > maxEntries && it.hasNext()) {
-      it.next();
-      it.remove();
+    synchronized (evictionLock) {
+      while (entries.size() > maxEntries) {
+        if (hand == null || !hand.hasNext()) {
+          hand = entries.keySet().iterator();
+          if (!hand.hasNext()) {
+            return;
+          }
+        }
+        hand.next();
+        hand.remove();
+      }
     }
   }
 

@@ -266,6 +266,26 @@ class PathIndexTest {
   }
 
   @Test
+  void churnThroughManyMoreFilesThanTheBoundStaysBoundedAndCorrect() throws IOException {
+    List<Path> files = new ArrayList<>();
+    List<Fingerprint> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] content = randomBytes(20, 1000 + i);
+      files.add(write(dir.resolve("churn" + i), content, OLD));
+      expected.add(TestFiles.wholeReference(content));
+    }
+    PathIndex index = settled(16);
+    SplittableRandom random = new SplittableRandom(5);
+    for (int n = 0; n < 5000; n++) {
+      int i = random.nextInt(files.size());
+      assertThat(index.lookup(files.get(i)).fingerprint()).isEqualTo(expected.get(i));
+      assertThat(index.size()).isLessThanOrEqualTo(16);
+    }
+    // Evicted records only cost a read: at most one per lookup, never a wrong answer.
+    assertThat(reads.get()).isBetween(300, 5000);
+  }
+
+  @Test
   void constructorRefusesBadSettings() {
     Fingerprinter f = new Fingerprinter();
     assertThatIllegalArgumentException()
