@@ -3,7 +3,7 @@ package io.metacache.policy;
 import java.util.Arrays;
 
 /**
- * Window TinyLFU with a hill-climbed window: the default policy.
+ * Window TinyLFU with a window sized by ghost evidence: the default policy.
  *
  * <h2>Design</h2>
  *
@@ -12,53 +12,89 @@ import java.util.Arrays;
  * out until it has proven itself; recency-biased ones (bursts, loops shorter than the cache, a
  * working set that drifts) want every new key in at once, as LRU does. This policy is both, in a
  * proportion it learns (Einziger, Friedman and Manes, "TinyLFU: A Highly Efficient Cache Admission
- * Policy", 2017; the adaptive window after "Adaptive Software Cache Management", 2018).
+ * Policy", 2017; the adaptive window after "Adaptive Software Cache Management", 2018; the ghost
+ * lists after Megiddo and Modha's ARC, 2003).
  *
  * <ul>
- *   <li><b>Window</b>: an LRU that admits every new key. Recency-biased traffic lives here.
+ *   <li><b>Window</b>: an LRU that admits every new key, 1 % of the cache at the start.
  *   <li><b>Main</b>: a segmented LRU of <i>probation</i> (entered from the window) and
- *       <i>protected</i> (entered on a hit in probation; its overflow is demoted back to the
- *       probation tail), about 80 % protected at the start.
- *   <li><b>Admission</b>: a key leaving the window (the candidate) competes with probation's least
- *       recent key (the victim); the {@link FrequencySketch} estimates both keys' recent
- *       frequencies, including keys no longer cached, and the less frequent one leaves. The
- *       sketch ages by halving every ten capacities of increments, so the filter forgets.
- *   <li><b>Hash-flooding defence</b>: an attacker who makes a victim look hot would freeze the
- *       main space; so a warm candidate (estimate at least {@value #WARM_CANDIDATE}) that loses is
- *       still admitted with probability 1/128. The coin is a fixed-seed xorshift so that runs are
- *       reproducible and nothing allocates.
- *   <li><b>Adaptation</b>: the {@link HillClimber} samples the hit rate once per ten capacities
- *       of requests and moves the window's share up or down, from one key up to the window and
- *       protected shares together (about 80 %), shrinking protected by as much as the window
- *       grows, so probation keeps its fifth of the main space and a filter always remains. The
- *       cost of that filter: on a steady recency-biased workload the policy stays a few points
- *       below LRU (see the hit-rate table in {@code results/hitrate.md}).
+ *       <i>protected</i> (entered on a hit in probation), protected 80 % of main at the start.
+ *       Protected's overflow is demoted to probation's most recent end after the next eviction,
+ *       so a burst of promotions does not push the fresh candidates out first.
+ *   <li><b>Eviction</b> follows Caffeine's {@code evictFromMain}: the keys that just overflowed the
+ *       window are candidates, then the window's least recent key; victims are probation's least
+ *       recent keys, then protected's, then the window's. While there are both, the
+ *       {@link FrequencySketch} judges and the less frequent leaves; else the one left goes.
+ *   <li><b>Admission</b>: a candidate replaces the victim when its estimated frequency is higher,
+ *       by a margin of two when recent evidence says admissions have been too lax (below). A warm
+ *       candidate (estimate at least {@value #WARM_CANDIDATE}) that loses is still admitted with
+ *       probability 1/128, so an attacker who makes victims look hot cannot freeze the main space;
+ *       the coin is a fixed-seed xorshift, so runs are reproducible and nothing allocates.
+ *   <li><b>Sketch</b>: 4-bit counters, halved every ten capacities of increments, and halved
+ *       once more when the cache first reaches half its bound: counts from the warm-up, when
+ *       nothing competes, would otherwise keep the first keys seen in main long after they
+ *       cooled (measured: 1 to 2 points on the lirs multi traces at 500 entries).
+ *   <li><b>Adaptation by ghosts</b>: {@link Ghosts} remembers, keys only, the last 1 % of the
+ *       cache's worth of keys that left from the window side (a rejected candidate, a window
+ *       victim) and of those that left from the main side (a probation or protected victim). A
+ *       miss on a window-side ghost is a hit that a window one key larger would have had; a miss
+ *       on a main-side ghost, one that a larger main would have had. Each such miss moves one
+ *       key's worth of room towards the side that would have hit (ARC's rule, applied to the
+ *       window/main split). The same misses set the admission margin: main-side returns mean
+ *       admissions evicted keys still in use, window-side returns mean rejections were wrong; a
+ *       counter clamped to &plusmn;{@value #STRICTNESS_CLAMP} decides which dominated lately.
+ *       The ghosts are shallow on purpose: only keys that a marginally larger region would have
+ *       kept count, so a loop longer than the cache (whose every key returns, but from far away)
+ *       does not drag the window towards LRU.
  * </ul>
+ *
+ * <p>Why not Caffeine's hill climber (this class used one): it samples the hit rate once per ten
+ * capacities of requests, so on a trace of a few tens of capacities it takes a handful of decaying
+ * steps, and on a periodic trace (lirs zigzag) its samples alias with the period. Ghost votes come
+ * with the very misses they explain and need no sample. Measured on the trace replay
+ * ({@code results/hitrate.md}): web07 +4 points at 1,000 entries (now above LRU), gcc +0.6 and
+ * +1.1, zigzag +1.7 at 500, with the frequency-biased traces (gli, cs, ps, cpp, loop, scan) equal
+ * or better.
+ *
+ * <h2>Window moves</h2>
+ *
+ * <p>As in Caffeine's {@code increaseWindow}/{@code decreaseWindow}, a move changes region limits
+ * and moves keys so that none is lost by it: growing the window takes room from protected and
+ * moves main's least recent keys (probation's, then protected's) to the window's most recent end;
+ * shrinking it moves the window's least recent keys into protected. The window keeps at least one
+ * unit, protected at least none.
  *
  * <h2>Bounds and weights</h2>
  *
- * <p>The cache is bounded by entries and by total weight. Every region (window, protected) has a
- * limit in both dimensions, the same share of each bound, and a region is over its limit when it
- * is over in either. After every write the window's overflow moves to probation as candidates,
- * then entries leave until both global bounds hold: by duel while there are candidates, else from
- * the head of main (probation, then protected), else from the window. A key heavier than the whole
- * weight bound is refused on write and reported to the sink. When the window's limit shrinks, its
- * overflow moves to probation at the next write; when it grows, main simply loses its least recent
- * keys to the following misses. So a change of window size costs nothing at the moment it is made.
+ * <p>The cache is bounded by entries and by total weight. Region sizes are counted in entries (in
+ * weight when entries are unbounded) and give a limit in both dimensions, the same share of each
+ * bound; a region is over its limit when it is over in either. A key heavier than the whole
+ * weight bound is refused on write and reported to the sink; one heavier than the window goes to
+ * the window's least recent end, so it is the first candidate.
  *
  * <h2>Cost</h2>
  *
  * <p>Per operation: one probe of the {@link KeyIndex}, a few array writes in {@link SlotLists},
- * four counters of the sketch, and for a miss at capacity one duel. Aging touches the whole sketch
- * once per ten capacities of increments, and a window move demotes at most the protected overflow;
- * both are amortized O(1). No allocation after the arrays have grown to the working set.
+ * four counters of the sketch; for a miss also one probe of the ghosts and, at capacity, one duel
+ * and one ghost record. Aging touches the whole sketch once per ten capacities of increments. No
+ * allocation after the arrays have grown to the working set.
  */
 final class WindowTinyLfuPolicy implements EvictionPolicy {
 
   static final int WARM_CANDIDATE = 6;
+  /** Bound of the admission strictness counter. */
+  static final int STRICTNESS_CLAMP = 16;
+  /** Ghost depth per side: this fraction of the entry bound. */
+  private static final double GHOST_SHARE = 0.01;
+  private static final int WINDOW_SIDE = 0;
+  private static final int MAIN_SIDE = 1;
 
+  /** The main space's share of the cache at the start: the window starts at 1 %. */
+  private static final double MAIN_SHARE = 0.99;
   /** Protected's share of the main space at the start. */
   private static final double PROTECTED_SHARE = 0.80;
+  /** Most entries moved between regions by one window adjustment (the rest follow lazily). */
+  private static final int TRANSFER_LIMIT = 1_000;
 
   private static final int WINDOW = 0;
   private static final int PROBATION = 1;
@@ -67,11 +103,13 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
 
   private final long maximumEntries;
   private final long maximumWeight;
+  /** Whether region sizes are counted in weight (entries unbounded) rather than in entries. */
+  private final boolean weightUnits;
+  private final long maximumUnits;
   private final KeyIndex index;
   private final SlotLists queues;
   private final FrequencySketch sketch;
-  private final HillClimber climber;
-  private final double windowPlusProtected;
+  private final Ghosts ghosts;
 
   // Per slot.
   private int[] weights;
@@ -82,26 +120,39 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
   private final long[] queueWeights = new long[3];
   private long weightedSize;
 
+  // Region sizes in units, and the limits they give in both dimensions.
+  private long windowUnits;
+  private long protectedUnits;
   private long windowMaxEntries;
   private long windowMaxWeight;
   private long protectedMaxEntries;
   private long protectedMaxWeight;
-  private boolean sampling;
+  /** Whether the cache has reached half its bound (the sketch aged once then). */
+  private boolean warm;
+  /** Positive: admissions have evicted keys still in use; a candidate must win by two. */
+  private int strictness;
   private long random = 0x9E3779B97F4A7C15L;
 
   WindowTinyLfuPolicy(long maximumEntries, long maximumWeight) {
     this.maximumEntries = maximumEntries;
     this.maximumWeight = maximumWeight;
+    this.weightUnits = maximumEntries == Long.MAX_VALUE && maximumWeight != Long.MAX_VALUE;
+    this.maximumUnits = weightUnits ? maximumWeight : maximumEntries;
     this.index = new KeyIndex((int) Math.min(maximumEntries + 1, 1 << 16));
     int slots = index.slotCapacity();
     this.queues = new SlotLists(slots, 3);
     this.weights = new int[slots];
     this.queueOf = new byte[slots];
     this.sketch = new FrequencySketch(Math.min(maximumEntries, 1 << 12));
-    double initialWindow = HillClimber.INITIAL_WINDOW;
-    this.windowPlusProtected = initialWindow + PROTECTED_SHARE * (1 - initialWindow);
-    this.climber = new HillClimber(0, windowPlusProtected);
-    resize(climber.window());
+    this.ghosts = new Ghosts((int) (GHOST_SHARE * Math.min(maximumEntries, 1 << 24)));
+    initialRegions();
+  }
+
+  private void initialRegions() {
+    long main = (long) (MAIN_SHARE * maximumUnits);
+    windowUnits = maximumUnits - main;
+    protectedUnits = (long) (PROTECTED_SHARE * main);
+    limits();
   }
 
   // ---------------------------------------------------------------- operations
@@ -112,10 +163,6 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
     int slot = index.find(hash, keyHigh, keyLow);
     if (slot != KeyIndex.NONE) {
       onHit(slot, hash);
-      if (sampling) {
-        climber.recordHit();
-        climb();
-      }
     }
   }
 
@@ -139,11 +186,7 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
       queueWeights[queue] += delta;
       weightedSize += delta;
       onHit(slot, hash);
-      if (sampling) {
-        climber.recordHit();
-      }
     } else {
-      sketch.increment(hash);
       slot = index.insert(hash, keyHigh, keyLow);
       ensureSlotCapacity();
       weights[slot] = weight;
@@ -156,17 +199,18 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
       } else {
         queues.addLast(WINDOW, slot);
       }
-      if (sampling) {
-        climber.recordMiss();
-      } else if (index.size() >= (maximumEntries >>> 1) || weightedSize >= (maximumWeight >>> 1)) {
-        sampling = true;
-        climber.resetSample();
+      if (!warm
+          && (index.size() >= (maximumEntries >>> 1) || weightedSize >= (maximumWeight >>> 1))) {
+        warm = true;
+        sketch.age();
+      }
+      sketch.increment(hash);
+      if (warm) {
+        adapt(ghosts.take(hash, keyHigh, keyLow), weightUnits ? Math.max(1, weight) : 1);
       }
     }
     evict(sink);
-    if (sampling) {
-      climb();
-    }
+    demoteProtectedOverflow();
   }
 
   private void onHit(int slot, long hash) {
@@ -179,8 +223,8 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
         if (weights[slot] > protectedMaxWeight) {
           queues.moveToLast(PROBATION, slot);
         } else {
+          // Protected's overflow is demoted after the next eviction, as the window's is moved.
           move(slot, PROBATION, PROTECTED);
-          demoteProtectedOverflow();
         }
         break;
       default:
@@ -224,11 +268,13 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
     index.clear();
     queues.clear();
     sketch.clear();
+    ghosts.clear();
     Arrays.fill(counts, 0);
     Arrays.fill(queueWeights, 0);
     weightedSize = 0;
-    sampling = false;
-    climber.resetSample();
+    warm = false;
+    strictness = 0;
+    initialRegions();
   }
 
   // ---------------------------------------------------------------- eviction
@@ -257,62 +303,68 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
     return first;
   }
 
+  /**
+   * Evicts until the bounds hold. Candidates are the keys just moved out of the window, then the
+   * window's least recent key; victims come from the head of probation, then of protected, then
+   * of the window. While there are both, the sketch judges; else the one that is left goes.
+   */
   private void evict(EvictionSink sink) {
     int candidate = evictFromWindow();
-    if (!overBounds()) {
-      return;
-    }
+    int candidateQueue = PROBATION;
     int victim = queues.head(PROBATION);
     int victimQueue = PROBATION;
     while (overBounds()) {
-      if (candidate == NIL) {
-        // No window overflow left to judge: main (or, last, the window) is over its share.
-        int slot = queues.head(PROBATION);
-        if (slot == NIL) {
-          slot = queues.head(PROTECTED);
-        }
-        if (slot == NIL) {
-          slot = queues.head(WINDOW);
-        }
-        evictSlot(slot, sink);
-        continue;
+      if (candidate == NIL && candidateQueue == PROBATION) {
+        candidate = queues.head(WINDOW);
+        candidateQueue = WINDOW;
       }
-      if (victim == NIL) {
+      if (candidate == NIL && victim == NIL) {
         if (victimQueue == PROBATION) {
           victim = queues.head(PROTECTED);
           victimQueue = PROTECTED;
           continue;
+        } else if (victimQueue == PROTECTED) {
+          victim = queues.head(WINDOW);
+          victimQueue = WINDOW;
+          continue;
         }
-        int next = queues.next(candidate);
-        evictSlot(candidate, sink);
-        candidate = next;
+        break;
+      }
+      if (victim == NIL) {
+        int evict = candidate;
+        candidate = candidateQueue == PROBATION ? queues.next(candidate) : NIL;
+        evictSlot(evict, sink, WINDOW_SIDE);
+        continue;
+      } else if (candidate == NIL) {
+        int evict = victim;
+        victim = queues.next(victim);
+        evictSlot(evict, sink, victimQueue == WINDOW ? WINDOW_SIDE : MAIN_SIDE);
         continue;
       }
       if (candidate == victim) {
         victim = queues.next(victim);
-        int next = queues.next(candidate);
-        evictSlot(candidate, sink);
-        candidate = next;
+        evictSlot(candidate, sink, WINDOW_SIDE);
+        candidate = NIL;
         continue;
       }
       if (admit(candidate, victim)) {
-        int next = queues.next(victim);
-        evictSlot(victim, sink);
-        victim = next;
+        int evict = victim;
+        victim = queues.next(victim);
+        evictSlot(evict, sink, victimQueue == WINDOW ? WINDOW_SIDE : MAIN_SIDE);
         candidate = queues.next(candidate);
       } else {
-        int next = queues.next(candidate);
-        evictSlot(candidate, sink);
-        candidate = next;
+        int evict = candidate;
+        candidate = candidateQueue == PROBATION ? queues.next(candidate) : NIL;
+        evictSlot(evict, sink, WINDOW_SIDE);
       }
     }
   }
 
   /** Whether the candidate should replace the victim. */
   private boolean admit(int candidate, int victim) {
-    int candidateFrequency = sketch.frequency(hashOf(candidate));
     int victimFrequency = sketch.frequency(hashOf(victim));
-    if (candidateFrequency > victimFrequency) {
+    int candidateFrequency = sketch.frequency(hashOf(candidate));
+    if (candidateFrequency > victimFrequency + (strictness > 0 ? 1 : 0)) {
       return true;
     }
     if (candidateFrequency >= WARM_CANDIDATE) {
@@ -334,9 +386,10 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
     return x;
   }
 
-  private void evictSlot(int slot, EvictionSink sink) {
+  private void evictSlot(int slot, EvictionSink sink, int side) {
     long high = index.high(slot);
     long low = index.low(slot);
+    ghosts.add(KeyHash.hash(high, low), high, low, side);
     int weight = weights[slot];
     unlink(slot);
     sink.evicted(high, low, weight);
@@ -362,8 +415,12 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
     queueWeights[to] += weight;
   }
 
+  private boolean protectedOver() {
+    return counts[PROTECTED] > protectedMaxEntries || queueWeights[PROTECTED] > protectedMaxWeight;
+  }
+
   private void demoteProtectedOverflow() {
-    while (counts[PROTECTED] > protectedMaxEntries || queueWeights[PROTECTED] > protectedMaxWeight) {
+    while (protectedOver()) {
       int slot = queues.head(PROTECTED);
       if (slot == NIL) {
         break;
@@ -374,27 +431,89 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
 
   // ---------------------------------------------------------------- adaptation
 
-  private void climb() {
-    if (climber.climb((long) HillClimber.SAMPLE_FACTOR * sketch.capacity())) {
-      resize(climber.window());
-      demoteProtectedOverflow();
+  /** Acts on a miss on a key that left from {@code side} recently ({@link Ghosts#NONE}: not). */
+  private void adapt(int side, long units) {
+    if (side == WINDOW_SIDE) {
+      increaseWindow(units);
+      strictness = Math.max(-STRICTNESS_CLAMP, strictness - 1);
+    } else if (side == MAIN_SIDE) {
+      decreaseWindow(units);
+      strictness = Math.min(STRICTNESS_CLAMP, strictness + 1);
     }
   }
 
-  /** Sets the region limits for a window share {@code window} of the cache. */
-  private void resize(double window) {
-    double protectedShare = Math.max(0, windowPlusProtected - window);
-    windowMaxEntries = Math.max(1, share(maximumEntries, window));
-    windowMaxWeight = Math.max(1, share(maximumWeight, window));
-    protectedMaxEntries = share(maximumEntries, protectedShare);
-    protectedMaxWeight = share(maximumWeight, protectedShare);
+  private int units(int slot) {
+    return weightUnits ? weights[slot] : 1;
   }
 
-  private static long share(long maximum, double fraction) {
+  /**
+   * Grows the window at protected's expense by moving main's least recent keys (probation's, then
+   * protected's) into the window as its most recent ones: they keep their place in the cache.
+   */
+  private void increaseWindow(long adjustment) {
+    long quota = Math.min(adjustment, protectedUnits);
+    if (quota <= 0) {
+      return;
+    }
+    protectedUnits -= quota;
+    windowUnits += quota;
+    limits();
+    demoteProtectedOverflow();
+    for (int i = 0; i < TRANSFER_LIMIT; i++) {
+      int slot = queues.head(PROBATION);
+      int from = PROBATION;
+      if (slot == NIL || quota < units(slot)) {
+        slot = queues.head(PROTECTED);
+        from = PROTECTED;
+      }
+      if (slot == NIL || quota < units(slot)) {
+        break;
+      }
+      quota -= units(slot);
+      move(slot, from, WINDOW);
+    }
+    protectedUnits += quota;
+    windowUnits -= quota;
+    limits();
+  }
+
+  /** Shrinks the window by moving its least recent keys to protected (they proved recent). */
+  private void decreaseWindow(long adjustment) {
+    long quota = Math.min(adjustment, Math.max(0, windowUnits - 1));
+    if (quota == 0) {
+      return;
+    }
+    protectedUnits += quota;
+    windowUnits -= quota;
+    for (int i = 0; i < TRANSFER_LIMIT; i++) {
+      int slot = queues.head(WINDOW);
+      if (slot == NIL || quota < units(slot)) {
+        break;
+      }
+      quota -= units(slot);
+      move(slot, WINDOW, PROTECTED);
+    }
+    protectedUnits -= quota;
+    windowUnits += quota;
+    limits();
+  }
+
+  /** Derives the region limits in both dimensions from the region sizes in units. */
+  private void limits() {
+    windowMaxEntries = limit(maximumEntries, windowUnits, !weightUnits);
+    windowMaxWeight = limit(maximumWeight, windowUnits, weightUnits);
+    protectedMaxEntries = limit(maximumEntries, protectedUnits, !weightUnits);
+    protectedMaxWeight = limit(maximumWeight, protectedUnits, weightUnits);
+  }
+
+  private long limit(long maximum, long units, boolean exact) {
+    if (exact) {
+      return units;
+    }
     if (maximum == Long.MAX_VALUE) {
       return Long.MAX_VALUE;
     }
-    return Math.round(maximum * fraction);
+    return Math.round(maximum * ((double) units / maximumUnits));
   }
 
   private void ensureSlotCapacity() {

@@ -34,7 +34,9 @@ import java.util.function.IntFunction;
  * accesses of each trace at its first size and prints the table without writing results (a CI
  * smoke). System properties: {@code metacache.traces.dir} (default {@code ../shared/traces}),
  * {@code metacache.results.dir} (default {@code results}), {@code metacache.replay.threads}
- * (default: available processors).
+ * (default: available processors), {@code metacache.replay.only} (traces whose name contains it)
+ * and {@code metacache.replay.contenders} (comma-separated labels); a filtered run prints its
+ * table without writing results.
  */
 public final class HitRateReplay {
 
@@ -89,6 +91,7 @@ public final class HitRateReplay {
     int threads = Integer.getInteger("metacache.replay.threads",
         Runtime.getRuntime().availableProcessors());
     String only = System.getProperty("metacache.replay.only", "");
+    String contenders = System.getProperty("metacache.replay.contenders", "");
 
     long started = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
@@ -103,6 +106,9 @@ public final class HitRateReplay {
         int[] sizes = quick ? new int[] {spec.sizes()[0]} : spec.sizes();
         for (int size : sizes) {
           for (Contender c : Contender.values()) {
+            if (!contenders.isEmpty() && !List.of(contenders.split(",")).contains(c.label)) {
+              continue;
+            }
             futures.add(pool.submit(() -> replayOne(spec, keys, distinct, size, c)));
           }
         }
@@ -111,13 +117,13 @@ public final class HitRateReplay {
       double seconds = (System.nanoTime() - started) / 1e9;
       String table = markdown(rows, quick, seconds, threads);
       System.out.print(table);
-      if (!quick) {
+      if (!quick && only.isEmpty() && contenders.isEmpty()) {
         Files.createDirectories(results);
         Files.writeString(results.resolve("hitrate.md"), table, StandardCharsets.UTF_8);
         Files.writeString(results.resolve("hitrate.json"), json(rows, seconds),
             StandardCharsets.UTF_8);
       }
-      if (rows.stream().anyMatch(r -> Math.abs(r.rate(Contender.LRU)
+      if (contenders.isEmpty() && rows.stream().anyMatch(r -> Math.abs(r.rate(Contender.LRU)
           - r.rate(Contender.REF_LRU)) > 0.1)) {
         System.err.println("lru differs from the reference LRU by more than 0.1 point");
         System.exit(2);
