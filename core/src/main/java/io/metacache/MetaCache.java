@@ -75,6 +75,13 @@ import org.slf4j.LoggerFactory;
  * tier, and a promotion only goes ahead, under the same monitor, if the generation is the one it
  * saw before reading. Memory-tier hits take no lock.
  *
+ * <p>Every write to one key (put, invalidation, promotion) also publishes to the write-behind
+ * pipeline while it holds the stripe's monitor. The ring's order per key is then the order in
+ * which the memory tier changed, so the lower tiers end in the state the memory tier shows: two
+ * racing puts, or a promotion racing a put, cannot leave memory with one value and Redis, disk
+ * and SQLite with the other. A promotion from lower tier {@code i} reaches only the tiers above
+ * it ({@link PromotionFilter}); the tier that answered is not rewritten.
+ *
  * <h2>Failure</h2>
  * A lower tier that fails reads is skipped for a short while and then tried again; its writes are
  * retried behind a circuit breaker. {@link #health()} shows each tier as UP, DEGRADED or DOWN.
@@ -102,6 +109,7 @@ public final class MetaCache implements AutoCloseable {
   private final WriteBehindPipeline writeBehind;
   private final StatsCounter stats;
   private final InvalidationBroadcaster broadcaster;
+  private final PromotionFilter promotions = new PromotionFilter();
   private final Object[] stripeLocks = new Object[STRIPES];
   private final long[] generations = new long[STRIPES];
   private final ConcurrentHashMap<CacheKey, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
@@ -142,7 +150,11 @@ public final class MetaCache implements AutoCloseable {
           .expirySweepInterval(config.expirySweepInterval())
           .build();
       if (!lowerTiers.isEmpty()) {
-        WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(lowerTiers);
+        List<Tier> views = new ArrayList<>(lowerTiers.size());
+        for (int i = 0; i < lowerTiers.size(); i++) {
+          views.add(promotions.view(lowerTiers.get(i), i));
+        }
+        WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(views);
         for (String property : WRITE_BEHIND_PROPERTIES) {
           String value = b.properties.apply(property);
           if (value != null) {
@@ -347,7 +359,7 @@ public final class MetaCache implements AutoCloseable {
         return null;
       }
       stats.recordHit(i + 1);
-      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation, i > 0);
+      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation, i);
       return entry;
     }
     return null;
@@ -375,17 +387,18 @@ public final class MetaCache implements AutoCloseable {
   }
 
   private void promote(long hi, long lo, byte[] bytes, long expiresAt, int stripe, long generationSeen,
-      boolean lowerTiersAbove) {
+      int answeringTier) {
     synchronized (stripeLocks[stripe]) {
       if (generations[stripe] != generationSeen) {
         return; // a put or invalidation happened meanwhile: it wins
       }
       memory.put(hi, lo, bytes);
-    }
-    // Lower tiers above the one that answered get it through the pipeline (idempotent rewrites
-    // of the answering tier and those below it are the price of one pipeline for every tier).
-    if (writeBehind != null && lowerTiersAbove) {
-      writeBehind.put(hi, lo, bytes, expiresAt);
+      // Lower tiers above the one that answered get it through the pipeline; the filter keeps it
+      // from the answering tier and those below. Published under the monitor: see the essay.
+      if (writeBehind != null && answeringTier > 0) {
+        promotions.mark(bytes, answeringTier);
+        writeBehind.put(hi, lo, bytes, expiresAt);
+      }
     }
   }
 
@@ -444,9 +457,9 @@ public final class MetaCache implements AutoCloseable {
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
-    }
-    if (writeBehind != null) {
-      writeBehind.put(hi, lo, bytes, expiresAt);
+      if (writeBehind != null) {
+        writeBehind.put(hi, lo, bytes, expiresAt); // under the monitor: ring order = memory order
+      }
     }
     stats.recordPut();
     stats.recordCompressionSavings(savedBytes(bytes));
@@ -538,9 +551,9 @@ public final class MetaCache implements AutoCloseable {
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
       memory.remove(hi, lo);
-    }
-    if (writeBehind != null) {
-      writeBehind.delete(hi, lo);
+      if (writeBehind != null) {
+        writeBehind.delete(hi, lo); // under the monitor: ring order = memory order
+      }
     }
     if (broadcaster != null) {
       try {
