@@ -285,7 +285,7 @@ public final class MetaCache implements AutoCloseable {
     checkOpen();
     long start = System.nanoTime();
     Profiles.validate(profile);
-    FileIdentity identity = pathIndex.lookup(file);
+    FileIdentity identity = identify(file);
     CacheEntry entry = lookup(CacheKey.of(identity.fingerprint(), profile), identity);
     if (entry == null) {
       stats.recordMiss();
@@ -304,7 +304,7 @@ public final class MetaCache implements AutoCloseable {
     Objects.requireNonNull(extractor, "extractor");
     long start = System.nanoTime();
     Profiles.validate(profile);
-    FileIdentity identity = pathIndex.lookup(file);
+    FileIdentity identity = identify(file);
     CacheKey key = CacheKey.of(identity.fingerprint(), profile);
     CacheEntry entry = lookup(key, identity);
     if (entry != null) {
@@ -352,6 +352,26 @@ public final class MetaCache implements AutoCloseable {
     } finally {
       stats.recordGetLatency(System.nanoTime() - start);
     }
+  }
+
+  /**
+   * The file's identity; if its content changed since the cache last saw it, the entries of the
+   * old content (every profile seen) leave every tier now. They could never be served (keys are
+   * content-addressed), but they would linger in Redis, disk and SQLite until their TTL.
+   */
+  private FileIdentity identify(Path file) throws IOException {
+    FileIdentity before = pathIndex.recorded(file).orElse(null);
+    FileIdentity now = pathIndex.lookup(file);
+    if (before != null && before != now && !before.fingerprint().equals(now.fingerprint())) {
+      int n = 0;
+      for (String profile : profilesSeen) {
+        CacheKey old = CacheKey.of(before.fingerprint(), profile);
+        removeEverywhere(old.high(), old.low());
+        n++;
+      }
+      stats.recordInvalidations(n);
+    }
+    return now;
   }
 
   private CacheEntry lookup(CacheKey key, FileIdentity identity) {
@@ -499,7 +519,7 @@ public final class MetaCache implements AutoCloseable {
       throw new IllegalArgumentException("ttl: expected zero (never expire) or a positive duration, got " + ttl);
     }
     Profiles.validate(profile);
-    FileIdentity identity = pathIndex.lookup(file);
+    FileIdentity identity = identify(file);
     store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl);
   }
 
