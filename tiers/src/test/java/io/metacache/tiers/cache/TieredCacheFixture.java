@@ -58,7 +58,9 @@ final class TieredCacheFixture implements AutoCloseable {
       properties.put("metacache.redis.uri", b.redisUri);
       providers.add(new RedisTierProvider());
     }
-    providers.add(new DiskTierProvider());
+    if (b.disk) {
+      providers.add(new DiskTierProvider());
+    }
     providers.add(new SqliteTierProvider());
     MetaCache.Builder builder = MetaCache.builder().config(config).properties(properties::get).memoryOnly();
     try {
@@ -117,6 +119,7 @@ final class TieredCacheFixture implements AutoCloseable {
     private final Path directory;
     private String redisUri;
     private int memoryEntries = 10_000;
+    private boolean disk = true;
     private final Map<String, String> properties = new HashMap<>();
 
     private Builder(Path directory) {
@@ -125,6 +128,12 @@ final class TieredCacheFixture implements AutoCloseable {
 
     Builder redis(String uri) {
       this.redisUri = uri;
+      return this;
+    }
+
+    /** Leaves the disk tier out (one file per entry is the slowest tier to fill). */
+    Builder withoutDisk() {
+      this.disk = false;
       return this;
     }
 
