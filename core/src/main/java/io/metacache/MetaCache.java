@@ -12,10 +12,16 @@ import io.metacache.key.PathIndex;
 import io.metacache.key.Profiles;
 import io.metacache.memory.MemoryTier;
 import io.metacache.memory.MemoryTierStats;
+import io.metacache.config.ConfigValues;
+import io.metacache.spi.DescribedTier;
+import io.metacache.spi.EntryDescription;
 import io.metacache.spi.InvalidationBroadcaster;
+import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
 import io.metacache.spi.TierException;
+import io.metacache.spi.TierKey;
+import io.metacache.spi.TierOperation;
 import io.metacache.spi.TierProvider;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.StatsCounter;
@@ -41,6 +47,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -75,9 +84,26 @@ import org.slf4j.LoggerFactory;
  * tier, and a promotion only goes ahead, under the same monitor, if the generation is the one it
  * saw before reading. Memory-tier hits take no lock.
  *
+ * <p>Every write to one key (put, invalidation, promotion) also publishes to the write-behind
+ * pipeline while it holds the stripe's monitor. The ring's order per key is then the order in
+ * which the memory tier changed, so the lower tiers end in the state the memory tier shows: two
+ * racing puts, or a promotion racing a put, cannot leave memory with one value and Redis, disk
+ * and SQLite with the other. A promotion from lower tier {@code i} reaches only the tiers above
+ * it ({@link PromotionFilter}); the tier that answered is not rewritten.
+ *
  * <h2>Failure</h2>
  * A lower tier that fails reads is skipped for a short while and then tried again; its writes are
- * retried behind a circuit breaker. {@link #health()} shows each tier as UP, DEGRADED or DOWN.
+ * retried behind a circuit breaker. A probe pings each lower tier every
+ * {@value #HEALTH_PROBE_INTERVAL_PROPERTY} (default one second), so a dead tier shows DOWN within
+ * about that long even when idle, and a tier that answers again is read again at once.
+ * {@link #health()} shows each tier as UP, DEGRADED or DOWN with its circuit, last error and read
+ * latency percentiles.
+ *
+ * <h2>Queryable tiers</h2>
+ * A tier that stores queryable columns ({@link DescribedTier}, SQLite) gets a describer that
+ * decodes each entry and writes its metadata as JSON ({@link MetadataJson}); a tier that indexes
+ * paths ({@link PathIndexedTier}) lets {@link #invalidate(Path)} find entries of profiles this
+ * process never used.
  */
 public final class MetaCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetaCache.class);
@@ -91,6 +117,9 @@ public final class MetaCache implements AutoCloseable {
   static final String MEMORY = "memory";
   static final int STRIPES = 1024;
   static final long READ_RETRY_AFTER_MILLIS = 1000;
+  /** How often each lower tier is pinged for {@link #health()}; {@code 0} turns probing off. */
+  public static final String HEALTH_PROBE_INTERVAL_PROPERTY = "metacache.health.probe-interval";
+  static final Duration DEFAULT_HEALTH_PROBE_INTERVAL = Duration.ofSeconds(1);
 
   private final CacheConfig config;
   private final LongSupplier clock;
@@ -102,6 +131,10 @@ public final class MetaCache implements AutoCloseable {
   private final WriteBehindPipeline writeBehind;
   private final StatsCounter stats;
   private final InvalidationBroadcaster broadcaster;
+  private final PromotionFilter promotions = new PromotionFilter();
+  private final TierProbe[] probes;
+  private final ScheduledExecutorService prober;
+  private volatile WriteBehindReport closeReport;
   private final Object[] stripeLocks = new Object[STRIPES];
   private final long[] generations = new long[STRIPES];
   private final ConcurrentHashMap<CacheKey, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
@@ -142,7 +175,11 @@ public final class MetaCache implements AutoCloseable {
           .expirySweepInterval(config.expirySweepInterval())
           .build();
       if (!lowerTiers.isEmpty()) {
-        WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(lowerTiers);
+        List<Tier> views = new ArrayList<>(lowerTiers.size());
+        for (int i = 0; i < lowerTiers.size(); i++) {
+          views.add(promotions.view(lowerTiers.get(i), i));
+        }
+        WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(views);
         for (String property : WRITE_BEHIND_PROPERTIES) {
           String value = b.properties.apply(property);
           if (value != null) {
@@ -168,6 +205,54 @@ public final class MetaCache implements AutoCloseable {
       }
     }
     this.broadcaster = found;
+    for (Tier tier : lowerTiers) {
+      if (tier instanceof DescribedTier) {
+        ((DescribedTier) tier).describeEntriesWith(this::describe);
+      }
+    }
+    this.probes = new TierProbe[lowerTiers.size()];
+    Duration interval = probeInterval(b.properties);
+    if (lowerTiers.isEmpty() || interval.isZero()) {
+      this.prober = null;
+    } else {
+      this.prober = Executors.newScheduledThreadPool(lowerTiers.size(), runnable -> {
+        Thread t = new Thread(runnable, "metacache-health-probe");
+        t.setDaemon(true);
+        return t;
+      });
+      for (int i = 0; i < lowerTiers.size(); i++) {
+        TierReadGuard guard = guards[i];
+        probes[i] = new TierProbe(lowerTiers.get(i), clock, nanos -> {
+          if (guard.consecutiveFailures() > 0) {
+            guard.success(nanos); // the tier answers again: reads need not wait out the back-off
+          }
+        });
+        prober.scheduleWithFixedDelay(probes[i], 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  private static Duration probeInterval(Function<String, String> properties) {
+    String raw = properties.apply(HEALTH_PROBE_INTERVAL_PROPERTY);
+    if (raw == null || raw.isBlank()) {
+      return DEFAULT_HEALTH_PROBE_INTERVAL;
+    }
+    Duration d = ConfigValues.parseDuration(HEALTH_PROBE_INTERVAL_PROPERTY, raw);
+    if (d.isNegative() || d.compareTo(Duration.ofHours(1)) > 0) {
+      throw ConfigValues.invalid(HEALTH_PROBE_INTERVAL_PROPERTY, raw, "a duration from 0 (off) to 1h");
+    }
+    return d;
+  }
+
+  /** The queryable description of an encoded entry, for {@link DescribedTier}s; null if corrupt. */
+  private EntryDescription describe(byte[] encoded) {
+    CacheEntry entry;
+    try {
+      entry = codec.decode(encoded, 0, encoded.length);
+    } catch (CorruptEntryException e) {
+      return null;
+    }
+    return new EntryDescription(entry.path(), entry.profile(), MetadataJson.write(entry.metadata()));
   }
 
   static final List<String> WRITE_BEHIND_PROPERTIES = List.of(
@@ -200,7 +285,7 @@ public final class MetaCache implements AutoCloseable {
     checkOpen();
     long start = System.nanoTime();
     Profiles.validate(profile);
-    FileIdentity identity = pathIndex.lookup(file);
+    FileIdentity identity = identify(file);
     CacheEntry entry = lookup(CacheKey.of(identity.fingerprint(), profile), identity);
     if (entry == null) {
       stats.recordMiss();
@@ -219,7 +304,7 @@ public final class MetaCache implements AutoCloseable {
     Objects.requireNonNull(extractor, "extractor");
     long start = System.nanoTime();
     Profiles.validate(profile);
-    FileIdentity identity = pathIndex.lookup(file);
+    FileIdentity identity = identify(file);
     CacheKey key = CacheKey.of(identity.fingerprint(), profile);
     CacheEntry entry = lookup(key, identity);
     if (entry != null) {
@@ -267,6 +352,26 @@ public final class MetaCache implements AutoCloseable {
     } finally {
       stats.recordGetLatency(System.nanoTime() - start);
     }
+  }
+
+  /**
+   * The file's identity; if its content changed since the cache last saw it, the entries of the
+   * old content (every profile seen) leave every tier now. They could never be served (keys are
+   * content-addressed), but they would linger in Redis, disk and SQLite until their TTL.
+   */
+  private FileIdentity identify(Path file) throws IOException {
+    FileIdentity before = pathIndex.recorded(file).orElse(null);
+    FileIdentity now = pathIndex.lookup(file);
+    if (before != null && before != now && !before.fingerprint().equals(now.fingerprint())) {
+      int n = 0;
+      for (String profile : profilesSeen) {
+        CacheKey old = CacheKey.of(before.fingerprint(), profile);
+        removeEverywhere(old.high(), old.low());
+        n++;
+      }
+      stats.recordInvalidations(n);
+    }
+    return now;
   }
 
   private CacheEntry lookup(CacheKey key, FileIdentity identity) {
@@ -347,7 +452,7 @@ public final class MetaCache implements AutoCloseable {
         return null;
       }
       stats.recordHit(i + 1);
-      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation, i > 0);
+      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation, i);
       return entry;
     }
     return null;
@@ -375,23 +480,24 @@ public final class MetaCache implements AutoCloseable {
   }
 
   private void promote(long hi, long lo, byte[] bytes, long expiresAt, int stripe, long generationSeen,
-      boolean lowerTiersAbove) {
+      int answeringTier) {
     synchronized (stripeLocks[stripe]) {
       if (generations[stripe] != generationSeen) {
         return; // a put or invalidation happened meanwhile: it wins
       }
       memory.put(hi, lo, bytes);
-    }
-    // Lower tiers above the one that answered get it through the pipeline (idempotent rewrites
-    // of the answering tier and those below it are the price of one pipeline for every tier).
-    if (writeBehind != null && lowerTiersAbove) {
-      writeBehind.put(hi, lo, bytes, expiresAt);
+      // Lower tiers above the one that answered get it through the pipeline; the filter keeps it
+      // from the answering tier and those below. Published under the monitor: see the essay.
+      if (writeBehind != null && answeringTier > 0) {
+        promotions.mark(bytes, answeringTier);
+        writeBehind.put(hi, lo, bytes, expiresAt);
+      }
     }
   }
 
   private void deleteFromTier(int tierIndex, long hi, long lo) {
     try {
-      lowerTiers.get(tierIndex).apply(List.of(io.metacache.spi.TierOperation.delete(hi, lo)));
+      lowerTiers.get(tierIndex).apply(List.of(TierOperation.delete(hi, lo)));
     } catch (RuntimeException e) {
       guards[tierIndex].failure(e, clock.getAsLong());
     }
@@ -413,7 +519,7 @@ public final class MetaCache implements AutoCloseable {
       throw new IllegalArgumentException("ttl: expected zero (never expire) or a positive duration, got " + ttl);
     }
     Profiles.validate(profile);
-    FileIdentity identity = pathIndex.lookup(file);
+    FileIdentity identity = identify(file);
     store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl);
   }
 
@@ -444,9 +550,9 @@ public final class MetaCache implements AutoCloseable {
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
-    }
-    if (writeBehind != null) {
-      writeBehind.put(hi, lo, bytes, expiresAt);
+      if (writeBehind != null) {
+        writeBehind.put(hi, lo, bytes, expiresAt); // under the monitor: ring order = memory order
+      }
     }
     stats.recordPut();
     stats.recordCompressionSavings(savedBytes(bytes));
@@ -465,22 +571,42 @@ public final class MetaCache implements AutoCloseable {
   // ---------------------------------------------------------------- invalidation
 
   /**
-   * Removes every entry of {@code file} (every profile this cache has seen, under the file's
-   * current and last recorded fingerprints) from every tier. Works for a deleted file too.
+   * Removes every entry of {@code file} from every tier. Works for a deleted file too.
+   *
+   * <p>Keys are content-addressed, so the cache derives them from the file's current and last
+   * recorded fingerprints combined with every profile this cache has seen. Entries that other
+   * processes (or this one before a restart) stored under other profiles or older contents are
+   * found through the tiers that index paths ({@link PathIndexedTier}: SQLite); without such a
+   * tier they stay until their TTL, and are never served for a changed file anyway, since every
+   * hit is checked against the file.
    */
   public void invalidate(Path file) throws IOException {
     checkOpen();
     List<Fingerprint> fingerprints = fingerprintsOf(file);
-    int n = 0;
+    java.util.Set<CacheKey> keys = new java.util.LinkedHashSet<>();
     for (Fingerprint fp : fingerprints) {
       for (String profile : profilesSeen) {
-        CacheKey key = CacheKey.of(fp, profile);
-        removeEverywhere(key.high(), key.low());
-        n++;
+        keys.add(CacheKey.of(fp, profile));
       }
     }
+    String path = file.toAbsolutePath().normalize().toString();
+    for (int i = 0; i < lowerTiers.size(); i++) {
+      if (lowerTiers.get(i) instanceof PathIndexedTier) {
+        try {
+          for (TierKey k : ((PathIndexedTier) lowerTiers.get(i)).keysForPath(path)) {
+            keys.add(new CacheKey(k.high(), k.low()));
+          }
+        } catch (RuntimeException e) {
+          guards[i].failure(e, clock.getAsLong());
+          LOG.debug("tier {} could not list the keys of {}: {}", guards[i].name, path, e.toString());
+        }
+      }
+    }
+    for (CacheKey key : keys) {
+      removeEverywhere(key.high(), key.low());
+    }
     pathIndex.invalidate(file);
-    stats.recordInvalidations(n);
+    stats.recordInvalidations(keys.size());
   }
 
   /** Removes the entry of {@code file} under {@code profile} from every tier. */
@@ -538,9 +664,9 @@ public final class MetaCache implements AutoCloseable {
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
       memory.remove(hi, lo);
-    }
-    if (writeBehind != null) {
-      writeBehind.delete(hi, lo);
+      if (writeBehind != null) {
+        writeBehind.delete(hi, lo); // under the monitor: ring order = memory order
+      }
     }
     if (broadcaster != null) {
       try {
@@ -585,21 +711,28 @@ public final class MetaCache implements AutoCloseable {
     return writeBehind == null ? Optional.empty() : Optional.of(writeBehind.stats());
   }
 
-  /** Health of every tier, in lookup order. */
+  /**
+   * Health of every tier, in lookup order. A lower tier is DOWN when its last probe failed, its
+   * reads are being skipped after consecutive failures, or its write circuit is open; DEGRADED when
+   * it answers but recent reads failed, its circuit is half-open or writes wait parked after
+   * failures; UP otherwise. Safe to call at any time, also after {@link #close()}.
+   */
   public List<TierHealth> health() {
     List<TierHealth> health = new ArrayList<>();
     health.add(new TierHealth(MEMORY, closed ? TierHealth.Status.DOWN : TierHealth.Status.UP,
         CircuitState.CLOSED.name(), null, 0, stats.snapshot().getLatency()));
     long now = clock.getAsLong();
+    WriteBehindStats pipelineStats = writeBehind == null ? null : writeBehind.stats();
     for (int i = 0; i < lowerTiers.size(); i++) {
       TierReadGuard guard = guards[i];
-      CircuitState circuit = writeBehind.circuitState(guard.name);
-      var writeStats = writeBehind.stats().tier(guard.name);
+      TierProbe probe = probes[i];
+      io.metacache.writebehind.TierWriteStats writeStats = pipelineStats == null ? null : pipelineStats.tier(guard.name);
+      CircuitState circuit = writeStats == null ? CircuitState.CLOSED : writeStats.circuitState();
       TierHealth.Status status;
-      if (guard.skipping(now) || circuit == CircuitState.OPEN) {
+      if (closed || (probe != null && probe.failing()) || guard.skipping(now) || circuit == CircuitState.OPEN) {
         status = TierHealth.Status.DOWN;
       } else if (guard.consecutiveFailures() > 0 || circuit == CircuitState.HALF_OPEN
-          || (writeStats != null && writeStats.backlog() > 0)) {
+          || (writeStats != null && writeStats.parked() > 0)) {
         status = TierHealth.Status.DEGRADED;
       } else {
         status = TierHealth.Status.UP;
@@ -610,9 +743,23 @@ public final class MetaCache implements AutoCloseable {
         lastError = writeStats.lastError();
         lastErrorAt = writeStats.lastErrorAtMillis();
       }
+      if (probe != null && probe.lastErrorAtMillis() > lastErrorAt) {
+        lastError = probe.lastError();
+        lastErrorAt = probe.lastErrorAtMillis();
+      }
       health.add(new TierHealth(guard.name, status, circuit.name(), lastError, lastErrorAt, guard.latency.summary()));
     }
     return health;
+  }
+
+  /** The health of the named tier. */
+  public TierHealth health(String tier) {
+    for (TierHealth h : health()) {
+      if (h.tier().equals(tier)) {
+        return h;
+      }
+    }
+    throw new IllegalArgumentException("no tier named '" + tier + "', expected one of " + tierNames());
   }
 
   /** Entries held by each tier, in lookup order; -1 where a tier cannot count cheaply or is down. */
@@ -656,8 +803,12 @@ public final class MetaCache implements AutoCloseable {
       return;
     }
     closed = true;
+    if (prober != null) {
+      prober.shutdownNow();
+    }
     if (writeBehind != null) {
       WriteBehindReport report = writeBehind.close();
+      closeReport = report;
       if (!report.complete()) {
         LOG.warn("closed with writes not applied: {}", report);
       }
@@ -670,6 +821,14 @@ public final class MetaCache implements AutoCloseable {
       }
     }
     memory.close();
+  }
+
+  /**
+   * What {@link #close()} achieved for the lower tiers: per tier, writes applied, failed, dropped
+   * and never written. Empty before {@code close()} and for a cache with the memory tier alone.
+   */
+  public Optional<WriteBehindReport> closeReport() {
+    return Optional.ofNullable(closeReport);
   }
 
   private void checkOpen() {

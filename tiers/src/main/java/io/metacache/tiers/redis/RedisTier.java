@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * {@link #removeExpired} has nothing to do.
  *
  * <p><b>Invalidation.</b> Invalidated keys are published in batches on {@code <prefix>invalidations}
- * in a small binary message carrying a random origin id per tier instance
+ * (at once by the cache, and again by {@link #apply} once the DELs have landed, which closes the
+ * window in which another process could re-read the old entry from Redis) in a small binary
+ * message carrying a random origin id per tier instance
  * ({@link InvalidationMessage}); a tier ignores messages bearing its own id, so a cache never
  * receives its own invalidations back, while two caches in one JVM still hear each other. Lettuce
  * resubscribes after a reconnect. Pub/sub is fire-and-forget: a process disconnected while an invalidation is published
@@ -152,6 +154,35 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
     } finally {
       batchLock.unlock();
     }
+    republishDeletes(batch);
+  }
+
+  /**
+   * Announces the batch's deletes again once Redis has applied them. The cache publishes an
+   * invalidation the moment it is made, before its write-behind pipeline has deleted the key here;
+   * a process that heard it and read the key again in between found the old entry still in Redis
+   * and promoted it into its memory tier. The second message, sent after the DEL, drops that copy.
+   */
+  private void republishDeletes(List<TierOperation> batch) {
+    int deletes = 0;
+    for (TierOperation op : batch) {
+      if (op.kind() == TierOperation.Kind.DELETE) {
+        deletes++;
+      }
+    }
+    if (deletes == 0) {
+      return;
+    }
+    long[] highs = new long[deletes];
+    long[] lows = new long[deletes];
+    int i = 0;
+    for (TierOperation op : batch) {
+      if (op.kind() == TierOperation.Kind.DELETE) {
+        highs[i] = op.keyHigh();
+        lows[i++] = op.keyLow();
+      }
+    }
+    publishInvalidations(highs, lows, deletes);
   }
 
   // Queues the batch in windows of `window` commands, flushing each, and waits for window i-1 before

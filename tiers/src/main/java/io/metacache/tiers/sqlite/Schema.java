@@ -47,6 +47,9 @@ final class Schema {
 
   static final String DELETE = "DELETE FROM entries WHERE key = ?";
 
+  /** Every key stored for one path; {@code entries_path} answers it. */
+  static final String KEYS_FOR_PATH = "SELECT key FROM entries WHERE path = ?";
+
   /**
    * One bounded chunk of the expiry sweep. The range is written {@code expires_at > 0 AND
    * expires_at <= ?} (for integers the same as {@code BETWEEN 1 AND ?}) because the planner uses

@@ -56,6 +56,14 @@ final class SqliteConnections {
         LOG.warn("{}: WAL journal not available, running in {} mode", file, mode);
       }
       s.execute("PRAGMA synchronous = NORMAL");
+      // Batches are written by this one connection: a larger page cache (16 MiB) keeps the
+      // primary-key B-tree's upper pages in memory across batches, temporary structures stay in
+      // memory, and the WAL is checkpointed every 4,000 pages instead of 1,000, so a stream of
+      // batches pays for fewer checkpoints. Reads of the file go through a 256 MiB mapping.
+      s.execute("PRAGMA cache_size = -16384");
+      s.execute("PRAGMA temp_store = MEMORY");
+      s.execute("PRAGMA wal_autocheckpoint = 4000");
+      s.execute("PRAGMA mmap_size = 268435456");
       return c;
     } catch (SQLException | RuntimeException e) {
       closeQuietly(c);
@@ -68,7 +76,14 @@ final class SqliteConnections {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(settings.busyTimeoutMillis());
     config.setReadOnly(true);
-    return config.createConnection(url);
+    Connection c = config.createConnection(url);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA mmap_size = 268435456"); // hits read the mapped file without a read() call
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
   }
 
   static void closeQuietly(AutoCloseable c) {

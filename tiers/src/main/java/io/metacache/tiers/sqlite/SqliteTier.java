@@ -1,7 +1,12 @@
 package io.metacache.tiers.sqlite;
 
+import io.metacache.spi.DescribedTier;
+import io.metacache.spi.EntryDescriber;
+import io.metacache.spi.EntryDescription;
+import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierException;
+import io.metacache.spi.TierKey;
 import io.metacache.spi.TierOperation;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Columns beside the value.</b> The value is opaque bytes. For queries the tier also keeps
  * the expiry (from the operation), the fingerprint, size, mtime and cached-at (read from the
  * entry header when the value carries one) and, when a row describer is set
- * ({@link #setRowDescriber}), the path, profile and metadata as JSON. {@code expires_at} has a
+ * ({@link #setRowDescriber}; the cache sets one through {@link DescribedTier}), the path, profile
+ * and metadata as JSON; the path column's index answers {@link #keysForPath}. {@code expires_at} has a
  * partial index over expiring rows only, so the sweep deletes in bounded chunks without a scan,
  * and {@code get} filters expired rows itself between sweeps.
  *
@@ -53,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * operation reconnects. A file that is not a database, is of another application or of a newer
  * schema is refused at open; older schemas are migrated ({@link SchemaMigrator}).
  */
-public final class SqliteTier implements Tier {
+public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteTier.class);
 
   /** The database file's name inside the tier directory. */
@@ -203,6 +209,38 @@ public final class SqliteTier implements Tier {
    */
   public void setRowDescriber(Function<byte[], RowDescription> describer) {
     this.describer = describer;
+  }
+
+  /** Describes rows with the cache's describer: its {@link EntryDescription} becomes the row's columns. */
+  @Override
+  public void describeEntriesWith(EntryDescriber describer) {
+    if (describer == null) {
+      setRowDescriber(null);
+      return;
+    }
+    setRowDescriber(value -> {
+      EntryDescription d = describer.describe(value);
+      return d == null ? RowDescription.EMPTY : new RowDescription(d.path(), d.profile(), d.metadataJson());
+    });
+  }
+
+  /** Keys of every row whose {@code path} column is {@code path}, expired or not (uses the path index). */
+  @Override
+  public List<TierKey> keysForPath(String path) {
+    Objects.requireNonNull(path, "path");
+    return readers.withReader("listing the keys of a path", r -> {
+      try (PreparedStatement ps = r.connection.prepareStatement(Schema.KEYS_FOR_PATH)) {
+        ps.setString(1, path);
+        List<TierKey> keys = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            StoredKey k = StoredKey.fromBlob(rs.getBytes(1));
+            keys.add(new TierKey(k.high(), k.low()));
+          }
+        }
+        return keys;
+      }
+    });
   }
 
   /**
