@@ -12,6 +12,8 @@ import io.metacache.key.PathIndex;
 import io.metacache.key.Profiles;
 import io.metacache.memory.MemoryTier;
 import io.metacache.memory.MemoryTierStats;
+import io.metacache.query.IndexedEntry;
+import io.metacache.query.MetadataQuery;
 import io.metacache.spi.InvalidationBroadcaster;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
@@ -43,6 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,8 +113,12 @@ public final class MetaCache implements AutoCloseable {
   private final ThreadLocal<ExpandableDirectByteBuffer> readBuffers =
       ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(4096));
   private volatile boolean closed;
+  private final IndexKeeper indexKeeper;
+  private final OperationTtls operationTtls;
+  private final KeyValueCache keyValue;
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
+    IndexKeeper.Mode indexMode = IndexKeeper.mode(b.properties.apply(IndexKeeper.PROPERTY));
     this.config = config;
     this.clock = b.clock;
     this.codec = codec;
@@ -140,6 +148,7 @@ public final class MetaCache implements AutoCloseable {
           .clock(clock)
           .persistTo(config.memoryFile().orElse(null))
           .expirySweepInterval(config.expirySweepInterval())
+          .evictionListener(lowerTiers.isEmpty() ? this::memoryEvicted : null)
           .build();
       if (!lowerTiers.isEmpty()) {
         WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(lowerTiers);
@@ -168,6 +177,11 @@ public final class MetaCache implements AutoCloseable {
       }
     }
     this.broadcaster = found;
+    this.operationTtls = new OperationTtls(b.properties, config.ttl());
+    this.keyValue = new KeyValueCache(this);
+    this.indexKeeper = new IndexKeeper(indexMode,
+        new CacheEnumerator(memory, this.lowerTiers, codec, this::flushPending, clock), clock, this::dropIfAbsent);
+    indexKeeper.start();
   }
 
   static final List<String> WRITE_BEHIND_PROPERTIES = List.of(
@@ -355,6 +369,9 @@ public final class MetaCache implements AutoCloseable {
 
   /** Whether a found entry still describes the file; if not, the key leaves every tier. */
   private boolean current(CacheEntry entry, FileIdentity identity, CacheKey key) {
+    if (identity == null) {
+      return true; // a named (key/value) entry describes no file
+    }
     if (identity.matches(entry.size(), entry.mtimeNanos(),
         new Fingerprint(entry.fingerprintHigh(), entry.fingerprintLow()))) {
       return true;
@@ -441,10 +458,12 @@ public final class MetaCache implements AutoCloseable {
     int stripe = stripe(hi, lo);
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
+      indexKeeper.stored(hi, lo, entry);
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
     }
+    indexKeeper.drainEvictionsIfMany();
     if (writeBehind != null) {
       writeBehind.put(hi, lo, bytes, expiresAt);
     }
@@ -509,6 +528,7 @@ public final class MetaCache implements AutoCloseable {
         }
       }
       memory.clear();
+      indexKeeper.cleared();
       for (int i = 0; i < lowerTiers.size(); i++) {
         try {
           lowerTiers.get(i).clear();
@@ -538,6 +558,7 @@ public final class MetaCache implements AutoCloseable {
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
       memory.remove(hi, lo);
+      indexKeeper.removed(hi, lo);
     }
     if (writeBehind != null) {
       writeBehind.delete(hi, lo);
@@ -556,6 +577,7 @@ public final class MetaCache implements AutoCloseable {
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
       memory.remove(hi, lo);
+      indexKeeper.removed(hi, lo);
     }
   }
 
@@ -675,6 +697,135 @@ public final class MetaCache implements AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("cache is closed");
+    }
+  }
+
+  // ---------------------------------------------------------------- queries, patterns, key/value
+
+  /**
+   * The cached entries matching {@code query}, sorted by path then profile. Answers over every
+   * entry cached in any tier (indexes rebuilt from the tiers on first use, then kept in step with
+   * puts, invalidations, expiry and memory-only evictions); a file changed since it was cached is
+   * listed until it is read or invalidated. See {@code IndexKeeper} for the rules.
+   *
+   * @throws IllegalStateException if the query index is off ({@code metacache.query.index=off})
+   */
+  public List<IndexedEntry> query(MetadataQuery query) {
+    checkOpen();
+    Objects.requireNonNull(query, "query");
+    return indexKeeper.query(query);
+  }
+
+  /** The generic key/value API over the same tiers. */
+  public KeyValueCache keyValue() {
+    return keyValue;
+  }
+
+  /**
+   * Removes from every tier each entry whose path (a file's path, or a key/value key) matches
+   * {@code glob} ({@code *} any characters, {@code /} included; {@code ?} one; {@code \} escapes);
+   * returns how many it removed. Walks the memory tier and every lower tier that can be walked
+   * after flushing pending writes: O(entries cached).
+   */
+  public int invalidatePattern(String glob) {
+    Pattern pattern = Glob.compile(glob);
+    return invalidateWhere(e -> pattern.matcher(e.path()).matches());
+  }
+
+  int invalidateWhere(Predicate<CacheEntry> predicate) {
+    checkOpen();
+    List<long[]> keys = new ArrayList<>();
+    new CacheEnumerator(memory, lowerTiers, codec, this::flushPending, clock).forEach((hi, lo, entry) -> {
+      if (predicate.test(entry)) {
+        keys.add(new long[] {hi, lo});
+      }
+    });
+    for (long[] k : keys) {
+      removeEverywhere(k[0], k[1]);
+    }
+    stats.recordInvalidations(keys.size());
+    return keys.size();
+  }
+
+  /** The entry under a named key, or null; records a hit or a miss. */
+  CacheEntry getNamed(CacheKey key) {
+    checkOpen();
+    long start = System.nanoTime();
+    CacheEntry entry = lookup(key, null);
+    if (entry == null) {
+      stats.recordMiss();
+    }
+    stats.recordGetLatency(System.nanoTime() - start);
+    return entry;
+  }
+
+  /** Stores a named entry in every tier, as {@link #store} does for a file. */
+  CacheEntry putNamed(CacheKey key, String name, Map<String, Object> metadata, Duration ttl) {
+    checkOpen();
+    long start = System.nanoTime();
+    long now = clock.getAsLong();
+    long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
+    CacheEntry entry = CacheEntry.builder()
+        .path(name)
+        .profile(KeyValueCache.PROFILE)
+        .metadata(metadata)
+        .cachedAtMillis(now)
+        .expiresAtMillis(expiresAt)
+        .lastAccessMillis(now)
+        .build();
+    byte[] bytes = codec.encode(entry);
+    long hi = key.high();
+    long lo = key.low();
+    int stripe = stripe(hi, lo);
+    synchronized (stripeLocks[stripe]) {
+      generations[stripe]++;
+      if (!memory.put(hi, lo, bytes)) {
+        memory.remove(hi, lo);
+      }
+    }
+    if (writeBehind != null) {
+      writeBehind.put(hi, lo, bytes, expiresAt);
+    }
+    stats.recordPut();
+    stats.recordCompressionSavings(savedBytes(bytes));
+    stats.recordPutLatency(System.nanoTime() - start);
+    return entry;
+  }
+
+  /** Removes one key from every tier, counted as an invalidation. */
+  void removeKey(long hi, long lo) {
+    checkOpen();
+    removeEverywhere(hi, lo);
+    stats.recordInvalidations(1);
+  }
+
+  OperationTtls operationTtls() {
+    return operationTtls;
+  }
+
+  long nowMillis() {
+    return clock.getAsLong();
+  }
+
+  private void flushPending() {
+    if (writeBehind != null) {
+      writeBehind.flush();
+    }
+  }
+
+  /** Memory-only caches: an eviction is the entry leaving the cache. Runs under the memory tier's lock. */
+  private void memoryEvicted(long hi, long lo) {
+    IndexKeeper keeper = indexKeeper; // null while the memory tier replays a persisted file at start
+    if (keeper != null) {
+      keeper.evicted(hi, lo);
+    }
+  }
+
+  private void dropIfAbsent(long hi, long lo, Runnable drop) {
+    synchronized (stripeLocks[stripe(hi, lo)]) {
+      if (!memory.contains(hi, lo)) {
+        drop.run();
+      }
     }
   }
 
