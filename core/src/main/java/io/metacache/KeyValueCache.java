@@ -55,6 +55,11 @@ public final class KeyValueCache {
     this.cache = cache;
   }
 
+  /** The key/value API of {@code cache}; the same as {@link MetaCache#keyValue()}. */
+  public static KeyValueCache of(MetaCache cache) {
+    return Objects.requireNonNull(cache, "cache").keyValue();
+  }
+
   /** Stores {@code value} under {@code key} with the key's operation TTL. */
   public void set(String key, Object value) {
     set(key, value, cache.operationTtls().forKey(checkKey(key)));
