@@ -19,7 +19,18 @@ public final class MetacacheCommand {
 
   /** Runs the command line and returns its exit status. */
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /** Runs with output and errors sent to the given writers ({@code null}: stdout, stderr). */
+  static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new MetacacheCommand());
+    if (out != null) {
+      cl.setOut(out);
+    }
+    if (err != null) {
+      cl.setErr(err);
+    }
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("metacache: " + describe(e));
       return 1;
