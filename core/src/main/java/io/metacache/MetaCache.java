@@ -15,6 +15,8 @@ import io.metacache.memory.MemoryTierStats;
 import io.metacache.config.ConfigValues;
 import io.metacache.spi.DescribedTier;
 import io.metacache.spi.EntryDescription;
+import io.metacache.query.IndexedEntry;
+import io.metacache.query.MetadataQuery;
 import io.metacache.spi.InvalidationBroadcaster;
 import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
@@ -52,6 +54,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,8 +146,12 @@ public final class MetaCache implements AutoCloseable {
   private final ThreadLocal<ExpandableDirectByteBuffer> readBuffers =
       ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(4096));
   private volatile boolean closed;
+  private final IndexKeeper indexKeeper;
+  private final OperationTtls operationTtls;
+  private final KeyValueCache keyValue;
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
+    IndexKeeper.Mode indexMode = IndexKeeper.mode(b.properties.apply(IndexKeeper.PROPERTY));
     this.config = config;
     this.clock = b.clock;
     this.codec = codec;
@@ -173,6 +181,7 @@ public final class MetaCache implements AutoCloseable {
           .clock(clock)
           .persistTo(config.memoryFile().orElse(null))
           .expirySweepInterval(config.expirySweepInterval())
+          .evictionListener(lowerTiers.isEmpty() ? this::memoryEvicted : null)
           .build();
       if (!lowerTiers.isEmpty()) {
         List<Tier> views = new ArrayList<>(lowerTiers.size());
@@ -205,6 +214,11 @@ public final class MetaCache implements AutoCloseable {
       }
     }
     this.broadcaster = found;
+    this.operationTtls = new OperationTtls(b.properties, config.ttl());
+    this.keyValue = new KeyValueCache(this);
+    this.indexKeeper = new IndexKeeper(indexMode,
+        new CacheEnumerator(memory, this.lowerTiers, codec, this::flushPending, clock), clock, this::dropIfAbsent);
+    indexKeeper.start();
     for (Tier tier : lowerTiers) {
       if (tier instanceof DescribedTier) {
         ((DescribedTier) tier).describeEntriesWith(this::describe);
@@ -460,6 +474,9 @@ public final class MetaCache implements AutoCloseable {
 
   /** Whether a found entry still describes the file; if not, the key leaves every tier. */
   private boolean current(CacheEntry entry, FileIdentity identity, CacheKey key) {
+    if (identity == null) {
+      return true; // a named (key/value) entry describes no file
+    }
     if (identity.matches(entry.size(), entry.mtimeNanos(),
         new Fingerprint(entry.fingerprintHigh(), entry.fingerprintLow()))) {
       return true;
@@ -547,6 +564,7 @@ public final class MetaCache implements AutoCloseable {
     int stripe = stripe(hi, lo);
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
+      indexKeeper.stored(hi, lo, entry);
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
@@ -554,6 +572,7 @@ public final class MetaCache implements AutoCloseable {
         writeBehind.put(hi, lo, bytes, expiresAt); // under the monitor: ring order = memory order
       }
     }
+    indexKeeper.drainEvictionsIfMany();
     stats.recordPut();
     stats.recordCompressionSavings(savedBytes(bytes));
     stats.recordPutLatency(System.nanoTime() - start);
@@ -635,6 +654,7 @@ public final class MetaCache implements AutoCloseable {
         }
       }
       memory.clear();
+      indexKeeper.cleared();
       for (int i = 0; i < lowerTiers.size(); i++) {
         try {
           lowerTiers.get(i).clear();
@@ -664,6 +684,7 @@ public final class MetaCache implements AutoCloseable {
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
       memory.remove(hi, lo);
+      indexKeeper.removed(hi, lo);
       if (writeBehind != null) {
         writeBehind.delete(hi, lo); // under the monitor: ring order = memory order
       }
@@ -682,6 +703,7 @@ public final class MetaCache implements AutoCloseable {
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
       memory.remove(hi, lo);
+      indexKeeper.removed(hi, lo);
     }
   }
 
@@ -834,6 +856,135 @@ public final class MetaCache implements AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("cache is closed");
+    }
+  }
+
+  // ---------------------------------------------------------------- queries, patterns, key/value
+
+  /**
+   * The cached entries matching {@code query}, sorted by path then profile. Answers over every
+   * entry cached in any tier (indexes rebuilt from the tiers on first use, then kept in step with
+   * puts, invalidations, expiry and memory-only evictions); a file changed since it was cached is
+   * listed until it is read or invalidated. See {@code IndexKeeper} for the rules.
+   *
+   * @throws IllegalStateException if the query index is off ({@code metacache.query.index=off})
+   */
+  public List<IndexedEntry> query(MetadataQuery query) {
+    checkOpen();
+    Objects.requireNonNull(query, "query");
+    return indexKeeper.query(query);
+  }
+
+  /** The generic key/value API over the same tiers. */
+  public KeyValueCache keyValue() {
+    return keyValue;
+  }
+
+  /**
+   * Removes from every tier each entry whose path (a file's path, or a key/value key) matches
+   * {@code glob} ({@code *} any characters, {@code /} included; {@code ?} one; {@code \} escapes);
+   * returns how many it removed. Walks the memory tier and every lower tier that can be walked
+   * after flushing pending writes: O(entries cached).
+   */
+  public int invalidatePattern(String glob) {
+    Pattern pattern = Glob.compile(glob);
+    return invalidateWhere(e -> pattern.matcher(e.path()).matches());
+  }
+
+  int invalidateWhere(Predicate<CacheEntry> predicate) {
+    checkOpen();
+    List<long[]> keys = new ArrayList<>();
+    new CacheEnumerator(memory, lowerTiers, codec, this::flushPending, clock).forEach((hi, lo, entry) -> {
+      if (predicate.test(entry)) {
+        keys.add(new long[] {hi, lo});
+      }
+    });
+    for (long[] k : keys) {
+      removeEverywhere(k[0], k[1]);
+    }
+    stats.recordInvalidations(keys.size());
+    return keys.size();
+  }
+
+  /** The entry under a named key, or null; records a hit or a miss. */
+  CacheEntry getNamed(CacheKey key) {
+    checkOpen();
+    long start = System.nanoTime();
+    CacheEntry entry = lookup(key, null);
+    if (entry == null) {
+      stats.recordMiss();
+    }
+    stats.recordGetLatency(System.nanoTime() - start);
+    return entry;
+  }
+
+  /** Stores a named entry in every tier, as {@link #store} does for a file. */
+  CacheEntry putNamed(CacheKey key, String name, Map<String, Object> metadata, Duration ttl) {
+    checkOpen();
+    long start = System.nanoTime();
+    long now = clock.getAsLong();
+    long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
+    CacheEntry entry = CacheEntry.builder()
+        .path(name)
+        .profile(KeyValueCache.PROFILE)
+        .metadata(metadata)
+        .cachedAtMillis(now)
+        .expiresAtMillis(expiresAt)
+        .lastAccessMillis(now)
+        .build();
+    byte[] bytes = codec.encode(entry);
+    long hi = key.high();
+    long lo = key.low();
+    int stripe = stripe(hi, lo);
+    synchronized (stripeLocks[stripe]) {
+      generations[stripe]++;
+      if (!memory.put(hi, lo, bytes)) {
+        memory.remove(hi, lo);
+      }
+    }
+    if (writeBehind != null) {
+      writeBehind.put(hi, lo, bytes, expiresAt);
+    }
+    stats.recordPut();
+    stats.recordCompressionSavings(savedBytes(bytes));
+    stats.recordPutLatency(System.nanoTime() - start);
+    return entry;
+  }
+
+  /** Removes one key from every tier, counted as an invalidation. */
+  void removeKey(long hi, long lo) {
+    checkOpen();
+    removeEverywhere(hi, lo);
+    stats.recordInvalidations(1);
+  }
+
+  OperationTtls operationTtls() {
+    return operationTtls;
+  }
+
+  long nowMillis() {
+    return clock.getAsLong();
+  }
+
+  private void flushPending() {
+    if (writeBehind != null) {
+      writeBehind.flush();
+    }
+  }
+
+  /** Memory-only caches: an eviction is the entry leaving the cache. Runs under the memory tier's lock. */
+  private void memoryEvicted(long hi, long lo) {
+    IndexKeeper keeper = indexKeeper; // null while the memory tier replays a persisted file at start
+    if (keeper != null) {
+      keeper.evicted(hi, lo);
+    }
+  }
+
+  private void dropIfAbsent(long hi, long lo, Runnable drop) {
+    synchronized (stripeLocks[stripe(hi, lo)]) {
+      if (!memory.contains(hi, lo)) {
+        drop.run();
+      }
     }
   }
 

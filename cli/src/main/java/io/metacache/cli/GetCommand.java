@@ -1,6 +1,7 @@
 package io.metacache.cli;
 
 import io.metacache.MetaCache;
+import io.metacache.extract.Extractors;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,16 +15,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints the cached metadata of one file, extracting it on a miss. */
-@Command(name = "get", description = "Print the metadata of FILE (extracted and cached on a miss).")
+@Command(name = "get", description = "Print the metadata of FILE as JSON (extracted and cached on a miss).")
 final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CacheOptions cacheOptions;
 
   @Parameters(paramLabel = "FILE") Path file;
 
-  @Option(names = "--profile", defaultValue = "basic") String profile;
+  @Option(names = "--profile", defaultValue = "basic", description = "basic or full (default: ${DEFAULT-VALUE}).")
+  String profile;
 
-  @Option(names = "--cached-only", description = "Do not extract on a miss; exit 1 instead.")
+  @Option(names = "--cached-only", description = "Do not extract on a miss; print 'miss' and exit 1 instead.")
   boolean cachedOnly;
 
   @Override
@@ -39,7 +41,7 @@ final class GetCommand implements Callable<Integer> {
         }
         metadata = found.get();
       } else {
-        metadata = cache.get(file, profile, new BasicExtractor());
+        metadata = cache.get(file, profile, Extractors.forProfile(profile));
       }
       out.println(Json.write(metadata));
     }

@@ -6,6 +6,7 @@ import io.metacache.policy.EvictionPolicy;
 import io.metacache.policy.EvictionPolicy.EvictionSink;
 import io.metacache.policy.EvictionPolicy.KeyVisitor;
 import io.metacache.policy.PolicyKind;
+import io.metacache.spi.EntryVisitor;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -122,6 +123,7 @@ public final class MemoryTier implements AutoCloseable {
   private final ScheduledThreadPoolExecutor sweeper;
   private final KeyVisitor accessReplayer;
   private final EvictionSink evictionSink = this::evicted;
+  private final EvictionListener evictionListener;
 
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -151,6 +153,7 @@ public final class MemoryTier implements AutoCloseable {
     this.maxEntryBytes = builder.maxEntryBytes;
     this.clock = builder.clock;
     this.file = file;
+    this.evictionListener = builder.evictionListener;
     this.policy = EvictionPolicies.create(policyKind, maxEntries, maxBytes);
     this.accessReplayer = policy::recordAccess;
     this.writeBuffer = new WriteBuffer(Math.max(64, 2 * sizing.writePermits));
@@ -391,6 +394,29 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /**
+   * Calls {@code visitor} with a copy of every entry held now, expired ones included (the caller
+   * checks expiry from the header). Weakly consistent: entries put or removed during the walk may
+   * or may not be seen. Holds one segment's lock at a time, so the visitor must be quick and must
+   * not call back into this tier. Costs a pass over the whole map.
+   */
+  public void forEachEntry(EntryVisitor visitor) {
+    Objects.requireNonNull(visitor, "visitor");
+    for (int i = 0; i < map.segments(); i++) {
+      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+        c.forEachSegmentEntry(entry -> {
+          Data<byte[]> key = entry.key();
+          long keyHigh = key.bytes().readLong(key.offset());
+          long keyLow = key.bytes().readLong(key.offset() + 8);
+          Data<byte[]> value = entry.value();
+          byte[] copy = new byte[(int) value.size()];
+          value.bytes().read(value.offset(), copy, 0, copy.length);
+          visitor.visit(keyHigh, keyLow, copy);
+        });
+      }
+    }
+  }
+
+  /**
    * Removes the entry if present and, unless {@code expiredBy} is {@link #UNCONDITIONAL}, only if
    * its expires-at is set and not after {@code expiredBy}; logs the event under the segment lock.
    */
@@ -505,6 +531,9 @@ public final class MemoryTier implements AutoCloseable {
     entriesBeforeEviction--;
     if (removeEntry(keyHigh, keyLow, WriteBuffer.INTERNAL_REMOVE, UNCONDITIONAL)) {
       (bySize ? evictedBySize : evictedByBytes).increment();
+      if (evictionListener != null) {
+        evictionListener.evicted(keyHigh, keyLow);
+      }
     }
   }
 

@@ -39,6 +39,7 @@ public final class MemoryTierBuilder {
   Path file;
   boolean fileSet;
   Duration expirySweepInterval = Duration.ofSeconds(1);
+  EvictionListener evictionListener;
 
   MemoryTierBuilder() {}
 
@@ -118,6 +119,16 @@ public final class MemoryTierBuilder {
           "expirySweepInterval must be zero (disabled) or at least 1 ms, was " + interval);
     }
     this.expirySweepInterval = interval;
+    return this;
+  }
+
+  /**
+   * Told of every entry the policy evicts, after it left the map; {@code null} for none. It runs
+   * on the draining thread under the tier's policy lock: it must be quick and must not call back
+   * into the tier (queue the key and act later).
+   */
+  public MemoryTierBuilder evictionListener(EvictionListener listener) {
+    this.evictionListener = listener;
     return this;
   }
 

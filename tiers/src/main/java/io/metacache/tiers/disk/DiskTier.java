@@ -1,5 +1,7 @@
 package io.metacache.tiers.disk;
 
+import io.metacache.spi.EntryVisitor;
+import io.metacache.spi.EnumerableTier;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierException;
 import io.metacache.spi.TierOperation;
@@ -67,7 +69,7 @@ import java.util.function.LongSupplier;
  * temporary file. Nothing is cached about the directory, so once the fault is gone the next
  * operation works.
  */
-public final class DiskTier implements Tier {
+public final class DiskTier implements Tier, EnumerableTier {
   static final String NAME = "disk";
 
   /** Expired entries deleted per hold of the lock during a sweep, so readers get in between. */
@@ -178,6 +180,41 @@ public final class DiskTier implements Tier {
       return null;
     } catch (IOException e) {
       throw failure("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * Visits every unexpired entry: a snapshot of the index taken under the lock, then each file read
+   * without it and without touching the LRU order. Files that vanished or fail their checksums
+   * meanwhile are skipped (a later {@link #get} deletes corrupt ones).
+   */
+  @Override
+  public void forEachEntry(EntryVisitor visitor) {
+    List<DiskIndex.Node> nodes;
+    lock.lock();
+    try {
+      ensureOpen();
+      nodes = new ArrayList<>(index.nodes());
+    } finally {
+      lock.unlock();
+    }
+    long now = clock.getAsLong();
+    for (DiskIndex.Node node : nodes) {
+      if (node.expiredAt(now)) {
+        continue;
+      }
+      Path file = layout.entryFile(node.keyHigh, node.keyLow);
+      byte[] value;
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        value = readValue(channel, node.keyHigh, node.keyLow, now);
+      } catch (NoSuchFileException e) {
+        continue;
+      } catch (IOException e) {
+        throw failure("cannot read " + file, e);
+      }
+      if (value != null) {
+        visitor.visit(node.keyHigh, node.keyLow, value);
+      }
     }
   }
 

@@ -60,6 +60,8 @@ final class Schema {
   static final String SWEEP_CHUNK = "DELETE FROM entries WHERE rowid IN (" + SWEEP_CHUNK_SELECT + ")";
 
   static final String CLEAR = "DELETE FROM entries";
+  /** Every unexpired row's key and value, for {@code SqliteTier#forEachEntry}. */
+  static final String WALK = "SELECT key, value FROM entries WHERE expires_at = 0 OR expires_at > ?";
   static final String COUNT = "SELECT count(*) FROM entries";
   static final String PING = "SELECT 1 FROM entries LIMIT 1";
 

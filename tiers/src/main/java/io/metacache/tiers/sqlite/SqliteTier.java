@@ -4,6 +4,8 @@ import io.metacache.spi.DescribedTier;
 import io.metacache.spi.EntryDescriber;
 import io.metacache.spi.EntryDescription;
 import io.metacache.spi.PathIndexedTier;
+import io.metacache.spi.EntryVisitor;
+import io.metacache.spi.EnumerableTier;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierException;
 import io.metacache.spi.TierKey;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * operation reconnects. A file that is not a database, is of another application or of a newer
  * schema is refused at open; older schemas are migrated ({@link SchemaMigrator}).
  */
-public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier {
+public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, EnumerableTier {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteTier.class);
 
   /** The database file's name inside the tier directory. */
@@ -197,6 +199,27 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier {
   public void close() {
     readers.close();
     writer.close();
+  }
+
+  /**
+   * Visits every unexpired row in one read transaction on a reader connection (a consistent
+   * snapshot: writes committed meanwhile are not seen). The visitor runs while the reader is held.
+   */
+  @Override
+  public void forEachEntry(EntryVisitor visitor) {
+    long now = clockMillis.getAsLong();
+    readers.withReader("walking entries", r -> {
+      try (PreparedStatement ps = r.connection.prepareStatement(Schema.WALK)) {
+        ps.setLong(1, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            StoredKey key = StoredKey.fromBlob(rs.getBytes(1));
+            visitor.visit(key.high(), key.low(), rs.getBytes(2));
+          }
+        }
+      }
+      return null;
+    });
   }
 
   // ---------------------------------------------------------------- beyond the SPI

@@ -1,0 +1,271 @@
+package io.metacache.query;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Secondary indexes over cached entries: by language, function, class and referenced document,
+ * plus every entry in path order for path patterns.
+ *
+ * <h2>Shape</h2>
+ * One document per (path, profile), the latest written: a file re-cached after a change replaces
+ * its old document even though its key (a content hash) changed. Each key maps back to the
+ * documents it backs (identical files share a key), so a removal by key, which is all that
+ * invalidation, eviction and remote messages carry, finds them. Postings are sorted sets, and the
+ * documents a sorted map, so a query walks its smallest posting in result order and stops at the
+ * limit: the cost is that posting's length in the worst case, the limit in the best.
+ *
+ * <h2>Expiry</h2>
+ * Each document keeps its entry's expires-at; queries skip expired documents, and a min-heap of
+ * expiry times lets {@link #purgeExpired} drop them in O(due log n).
+ *
+ * <h2>Concurrency</h2>
+ * A read-write lock: queries share it, changes take it exclusively. Changes are a few map
+ * operations per indexed term.
+ */
+public final class QueryIndex {
+
+  private record Ref(String path, String profile) implements Comparable<Ref> {
+    @Override
+    public int compareTo(Ref o) {
+      int c = path.compareTo(o.path);
+      return c != 0 ? c : profile.compareTo(o.profile);
+    }
+  }
+
+  private record Key(long high, long low) {}
+
+  private record Doc(Key key, IndexedEntry entry) {}
+
+  private record Expiry(long at, Ref ref, Key key) {}
+
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final NavigableMap<Ref, Doc> docs = new TreeMap<>();
+  private final Map<Key, List<Ref>> byKey = new HashMap<>();
+  private final Map<String, NavigableSet<Ref>> byLanguage = new HashMap<>();
+  private final Map<String, NavigableSet<Ref>> byFunction = new HashMap<>();
+  private final Map<String, NavigableSet<Ref>> byClass = new HashMap<>();
+  private final Map<String, NavigableSet<Ref>> byDoc = new HashMap<>();
+  private final PriorityQueue<Expiry> expiries = new PriorityQueue<>(Comparator.comparingLong(Expiry::at));
+
+  /**
+   * Indexes the entry stored under the key. It replaces the document of the same path and profile
+   * unless that one was cached later ({@code cachedAtMillis}), which a rebuild from an older copy
+   * must not undo.
+   */
+  public void stored(long keyHigh, long keyLow, IndexedEntry entry) {
+    Ref ref = new Ref(entry.path(), entry.profile());
+    Key key = new Key(keyHigh, keyLow);
+    lock.writeLock().lock();
+    try {
+      Doc old = docs.get(ref);
+      if (old != null) {
+        if (old.entry.cachedAtMillis() > entry.cachedAtMillis()) {
+          return;
+        }
+        unindex(ref, old);
+      }
+      Doc doc = new Doc(key, entry);
+      docs.put(ref, doc);
+      byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(ref);
+      if (entry.language() != null) {
+        post(byLanguage, entry.language(), ref);
+      }
+      for (String f : entry.functions()) {
+        post(byFunction, f, ref);
+      }
+      for (String c : entry.classes()) {
+        post(byClass, c, ref);
+      }
+      for (String d : entry.referencedDocs()) {
+        post(byDoc, d, ref);
+      }
+      if (entry.expiresAtMillis() != 0) {
+        expiries.add(new Expiry(entry.expiresAtMillis(), ref, key));
+        if (expiries.size() > 2 * docs.size() + 1024) {
+          compactExpiries();
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Drops every document backed by the key; returns how many. */
+  public int removed(long keyHigh, long keyLow) {
+    lock.writeLock().lock();
+    try {
+      List<Ref> refs = byKey.get(new Key(keyHigh, keyLow));
+      if (refs == null) {
+        return 0;
+      }
+      int n = 0;
+      for (Ref ref : List.copyOf(refs)) {
+        Doc doc = docs.get(ref);
+        if (doc != null && doc.key.high() == keyHigh && doc.key.low() == keyLow) {
+          unindex(ref, doc);
+          n++;
+        }
+      }
+      return n;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Drops everything. */
+  public void clear() {
+    lock.writeLock().lock();
+    try {
+      docs.clear();
+      byKey.clear();
+      byLanguage.clear();
+      byFunction.clear();
+      byClass.clear();
+      byDoc.clear();
+      expiries.clear();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Drops the documents whose entries expired at or before {@code nowMillis}; returns how many. */
+  public int purgeExpired(long nowMillis) {
+    lock.readLock().lock();
+    try {
+      Expiry head = expiries.peek();
+      if (head == null || head.at > nowMillis) {
+        return 0;
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    lock.writeLock().lock();
+    try {
+      int n = 0;
+      while (!expiries.isEmpty() && expiries.peek().at <= nowMillis) {
+        Expiry e = expiries.poll();
+        Doc doc = docs.get(e.ref);
+        if (doc != null && doc.key.equals(e.key) && doc.entry.expiresAtMillis() == e.at) {
+          unindex(e.ref, doc);
+          n++;
+        }
+      }
+      return n;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** The unexpired entries matching {@code query}, sorted by path then profile, at most its limit. */
+  public List<IndexedEntry> query(MetadataQuery query, long nowMillis) {
+    purgeExpired(nowMillis);
+    lock.readLock().lock();
+    try {
+      Set<Ref> candidates = smallestPosting(query);
+      Iterable<Ref> walk = candidates != null ? candidates : docs.keySet();
+      List<IndexedEntry> out = new ArrayList<>(Math.min(query.limit(), 64));
+      for (Ref ref : walk) {
+        IndexedEntry e = docs.get(ref).entry;
+        if (!e.isExpired(nowMillis) && query.matches(e)) {
+          out.add(e);
+          if (out.size() >= query.limit()) {
+            break;
+          }
+        }
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Documents indexed now, expired ones not yet purged included. */
+  public int size() {
+    lock.readLock().lock();
+    try {
+      return docs.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** The shortest posting among the query's terms; an empty set if a term has none; null if no terms. */
+  private Set<Ref> smallestPosting(MetadataQuery q) {
+    Set<Ref> best = null;
+    best = smaller(best, q.language().map(v -> posting(byLanguage, v)).orElse(null));
+    best = smaller(best, q.function().map(v -> posting(byFunction, v)).orElse(null));
+    best = smaller(best, q.className().map(v -> posting(byClass, v)).orElse(null));
+    best = smaller(best, q.referencedDoc().map(v -> posting(byDoc, v)).orElse(null));
+    return best;
+  }
+
+  private static Set<Ref> smaller(Set<Ref> a, Set<Ref> b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return b.size() < a.size() ? b : a;
+  }
+
+  private static Set<Ref> posting(Map<String, NavigableSet<Ref>> index, String term) {
+    NavigableSet<Ref> refs = index.get(term);
+    return refs != null ? refs : Set.of();
+  }
+
+  private static void post(Map<String, NavigableSet<Ref>> index, String term, Ref ref) {
+    index.computeIfAbsent(term, t -> new TreeSet<>()).add(ref);
+  }
+
+  private static void unpost(Map<String, NavigableSet<Ref>> index, String term, Ref ref) {
+    NavigableSet<Ref> refs = index.get(term);
+    if (refs != null && refs.remove(ref) && refs.isEmpty()) {
+      index.remove(term);
+    }
+  }
+
+  private void unindex(Ref ref, Doc doc) {
+    docs.remove(ref);
+    List<Ref> refs = byKey.get(doc.key);
+    if (refs != null && refs.remove(ref) && refs.isEmpty()) {
+      byKey.remove(doc.key);
+    }
+    IndexedEntry e = doc.entry;
+    if (e.language() != null) {
+      unpost(byLanguage, e.language(), ref);
+    }
+    for (String f : e.functions()) {
+      unpost(byFunction, f, ref);
+    }
+    for (String c : e.classes()) {
+      unpost(byClass, c, ref);
+    }
+    for (String d : e.referencedDocs()) {
+      unpost(byDoc, d, ref);
+    }
+  }
+
+  private void compactExpiries() {
+    expiries.clear();
+    for (Map.Entry<Ref, Doc> e : docs.entrySet()) {
+      long at = e.getValue().entry.expiresAtMillis();
+      if (at != 0) {
+        expiries.add(new Expiry(at, e.getKey(), e.getValue().key));
+      }
+    }
+  }
+}
