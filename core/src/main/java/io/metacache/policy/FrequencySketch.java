@@ -45,10 +45,12 @@ final class FrequencySketch {
     return sampleSize;
   }
 
-  /** Grows (and clears) the table when the cache outgrows it. */
-  void ensureCapacity(long keys) {
+  /** Grows (and clears) the table when the cache outgrows it; never beyond {@code limit} keys unless asked. */
+  void ensureCapacity(long keys, long limit) {
     if (keys > capacity && capacity < MAX_CAPACITY) {
-      resize(keys);
+      // Grow at least geometrically (up to the limit): a resize allocates and clears the table,
+      // so growing by one key per insert would make filling the cache quadratic.
+      resize(Math.max(keys, Math.min(2L * capacity, limit)));
     }
   }
 

@@ -523,7 +523,7 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
       queueOf = Arrays.copyOf(queueOf, capacity);
       queues.ensureSlotCapacity(capacity);
     }
-    sketch.ensureCapacity(Math.min(maximumEntries, (long) index.size() * 2));
+    sketch.ensureCapacity(Math.min(maximumEntries, (long) index.size() * 2), maximumEntries);
   }
 
   @Override
