@@ -22,8 +22,11 @@ public record CacheSpec(int maximumEntries, int valueBytes, KeySpace keys, Path 
     Objects.requireNonNull(workDir, "workDir");
   }
 
-  /** Off-heap bytes a byte-bounded peer gets: room for the bound with slack for its own overhead. */
+  /**
+   * Off-heap bytes the entry-bounded peers of this project get: twice the bound's worth (at least
+   * 16 MiB), so that the entry bound, the one every peer shares, is the one that evicts.
+   */
   long offHeapBudget() {
-    return (long) maximumEntries * (valueBytes + 512L) * 2;
+    return Math.max(16L << 20, (long) maximumEntries * (valueBytes + 512L) * 2);
   }
 }
