@@ -58,7 +58,7 @@ public final class ResultsReport {
         .append("`bench/run --quick`, compare a new run with `bench/compare NEW_DIR`. On a shared 2-core machine ")
         .append("absolute figures move from run to run; the ratios against a peer measured in the same run ")
         .append("are the figures to read. Errors are JMH's: half the 99.9% confidence interval over the ")
-        .append("measurement iterations (n/a with one iteration).\n\n");
+        .append("measurement iterations (n/a with fewer than three measurement iterations).\n\n");
     machine(set, md);
     goals(set, md);
     getPut(set, md);
