@@ -1,0 +1,247 @@
+package io.metacache.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The goals the issues and the mission set, each checked against figures from the same run: the
+ * figure, the peer it is measured beside, their ratio and whether the goal is met. A goal whose
+ * benchmark did not run is left out.
+ */
+public final class Goals {
+
+  /**
+   * One goal.
+   *
+   * @param goal the goal as the issue states it
+   * @param figure the measured figure, formatted
+   * @param peer the peer figure from the same run, formatted (or empty)
+   * @param ratio the compared quantity (a ratio, or the figure for absolute goals)
+   * @param met whether the goal is met
+   * @param source the benchmark and parameters it comes from
+   */
+  public record Row(String goal, String figure, String peer, Ratio ratio, boolean met, String source) {}
+
+  static final String GET_PUT = "CacheGetPutBenchmark";
+  static final String FINGERPRINT = "FingerprintBenchmark";
+  static final String STAT = "StatFastPathBenchmark";
+  static final String FILE_LOOKUP = "FileLookupBenchmark";
+
+  private Goals() {}
+
+  /** Every goal whose figures are present. */
+  public static List<Row> of(ResultSet set) {
+    List<Row> rows = new ArrayList<>();
+    fingerprint(set, rows);
+    stat(set, rows);
+    memoryTier(set, rows);
+    fileLookup(set, rows);
+    heap(set, rows);
+    hitRate(set, rows);
+    return rows;
+  }
+
+  private static void fingerprint(ResultSet set, List<Row> rows) {
+    Optional<JmhResult> xxh3 = set.find(FINGERPRINT, "xxh3HeapArray", Map.of());
+    Optional<JmhResult> sha = set.find(FINGERPRINT, "sha256HeapArray", Map.of());
+    if (xxh3.isPresent()) {
+      JmhResult.Metric m = xxh3.get().primary();
+      rows.add(new Row("Full-content XXH3-128 >= 5 GB/s (1 MiB in memory)", gbps(m),
+          sha.map(s -> "SHA-256 " + gbps(s.primary())).orElse(""),
+          new Ratio("goal.xxh3.gbps", "XXH3-128 GB/s", m.score(), m.relativeError()),
+          m.score() >= 5.0, FINGERPRINT + ".xxh3HeapArray"));
+    }
+    for (String size : set.paramValues(FINGERPRINT, "fileMiB")) {
+      Optional<JmhResult> sampled = set.find(FINGERPRINT, "sampledFingerprint", Map.of("fileMiB", size));
+      Optional<JmhResult> full = set.find(FINGERPRINT, "fullXxh3", Map.of("fileMiB", size));
+      if (sampled.isPresent()) {
+        JmhResult.Metric s = sampled.get().primary();
+        String goal = "Sampled fingerprint of a 1 GiB file < 100 us"
+            + (size.equals("1024") ? "" : " (measured on " + size + " MiB)");
+        rows.add(new Row(goal, time(s), full.map(f -> "full XXH3 " + time(f.primary())).orElse(""),
+            new Ratio("goal.sampled.us." + size, "sampled fingerprint us, " + size + " MiB", s.score(),
+                s.relativeError()),
+            toMicros(s) < 100, FINGERPRINT + ".sampledFingerprint fileMiB=" + size));
+      }
+    }
+  }
+
+  private static void stat(ResultSet set, List<Row> rows) {
+    Optional<JmhResult> lookup = set.find(STAT, "lookup", Map.of());
+    Optional<JmhResult> stat = set.find(STAT, "readAttributes", Map.of());
+    if (lookup.isPresent() && stat.isPresent()) {
+      Ratio r = Ratio.of("goal.stat.ratio", "stat fast path / readAttributes", lookup.get().primary(),
+          stat.get().primary());
+      rows.add(new Row("Stat fast path within 2x of Files.readAttributes", time(lookup.get().primary()),
+          "readAttributes " + time(stat.get().primary()), r, r.value() <= 2.0, STAT + ".lookup"));
+    }
+  }
+
+  private static void memoryTier(ResultSet set, List<Row> rows) {
+    for (String bytes : set.paramValues(GET_PUT, "valueBytes")) {
+      for (String group : List.of("hitHeavy1", "hitHeavy2")) {
+        Optional<JmhResult> tier = set.find(GET_PUT, group, Map.of("cacheType", "MemoryTier", "valueBytes", bytes));
+        Optional<JmhResult> raw = set.find(GET_PUT, group, Map.of("cacheType", "ChronicleMap", "valueBytes", bytes));
+        if (tier.isPresent() && raw.isPresent()) {
+          // Throughputs: time per operation of the tier over raw Chronicle's is raw / tier.
+          Ratio r = Ratio.of("goal.get." + group + "." + bytes, "memory tier time / raw Chronicle, " + group
+              + ", " + bytes + " B", raw.get().primary(), tier.get().primary());
+          rows.add(new Row("Memory-tier get within 1.3x of raw Chronicle Map (95% get mix, "
+              + threads(group) + ", " + kb(bytes) + ")", thrpt(tier.get().primary()),
+              "ChronicleMap " + thrpt(raw.get().primary()), r, r.value() <= 1.3,
+              GET_PUT + "." + group + " valueBytes=" + bytes));
+        }
+      }
+      Optional<JmhResult> tier = set.find(GET_PUT, "writeHeavy2", Map.of("cacheType", "MemoryTier", "valueBytes", bytes));
+      Optional<JmhResult> raw = set.find(GET_PUT, "writeHeavy2", Map.of("cacheType", "ChronicleMap", "valueBytes", bytes));
+      if (tier.isPresent() && raw.isPresent()) {
+        JmhResult.Metric t = tier.get().secondary("writeHeavy2Put");
+        JmhResult.Metric c = raw.get().secondary("writeHeavy2Put");
+        if (t != null && c != null) {
+          Ratio r = Ratio.of("goal.put." + bytes, "memory tier put time / raw Chronicle, " + bytes + " B", c, t);
+          rows.add(new Row("Memory-tier put within 1.5x of raw Chronicle Map put (put thread beside a get thread, "
+              + kb(bytes) + ")", thrpt(t), "ChronicleMap " + thrpt(c), r, r.value() <= 1.5,
+              GET_PUT + ".writeHeavy2Put valueBytes=" + bytes));
+        }
+      }
+      Optional<JmhResult> hits = set.find(GET_PUT, "hitHeavy1", Map.of("cacheType", "MemoryTier", "valueBytes", bytes));
+      if (hits.isPresent() && !Double.isNaN(hits.get().allocationPerOp())) {
+        double alloc = hits.get().allocationPerOp();
+        Optional<JmhResult> rawHits = set.find(GET_PUT, "hitHeavy1", Map.of("cacheType", "ChronicleMap", "valueBytes", bytes));
+        rows.add(new Row("Allocation on the raw-bytes path < 32 B/op (95% get mix, " + kb(bytes) + ")",
+            String.format(Locale.ROOT, "%.1f B/op", alloc),
+            rawHits.map(h -> String.format(Locale.ROOT, "ChronicleMap %.1f B/op", h.allocationPerOp())).orElse(""),
+            new Ratio("goal.alloc." + bytes, "memory tier B/op, " + bytes + " B", alloc, Double.NaN),
+            alloc < 32, GET_PUT + ".hitHeavy1 -prof gc valueBytes=" + bytes));
+      }
+    }
+  }
+
+  private static void fileLookup(ResultSet set, List<Row> rows) {
+    Optional<JmhResult> hit = set.find(FILE_LOOKUP, "cachedGet", Map.of());
+    Optional<JmhResult> stat = set.find(FILE_LOOKUP, "stat", Map.of());
+    Optional<JmhResult> extract = set.find(FILE_LOOKUP, "extract", Map.of());
+    if (hit.isPresent() && stat.isPresent()) {
+      Ratio r = Ratio.of("goal.lookup.stat", "file lookup hit / one stat", hit.get().primary(), stat.get().primary());
+      rows.add(new Row("File lookup hit dominated by one stat (taken as: within 2x of a bare stat)",
+          time(hit.get().primary()), "stat " + time(stat.get().primary()), r, r.value() <= 2.0,
+          FILE_LOOKUP + ".cachedGet"));
+    }
+    if (hit.isPresent() && extract.isPresent()) {
+      Ratio r = Ratio.of("goal.lookup.extract", "re-extraction / file lookup hit", extract.get().primary(),
+          hit.get().primary());
+      rows.add(new Row("File lookup hit faster than re-extracting the file", time(hit.get().primary()),
+          "extract " + time(extract.get().primary()), r, r.value() > 1.0, FILE_LOOKUP + ".extract"));
+    }
+  }
+
+  private static void heap(ResultSet set, List<Row> rows) {
+    set.heapFootprint().ifPresent(h -> {
+      JsonNode tier = row(h, "MemoryTier");
+      JsonNode caffeine = row(h, "Caffeine");
+      if (tier == null || caffeine == null) {
+        return;
+      }
+      double t = tier.path("heapUsedAfterGcBytes").asDouble() - tier.path("heapBaselineBytes").asDouble();
+      double c = caffeine.path("heapUsedAfterGcBytes").asDouble() - caffeine.path("heapBaselineBytes").asDouble();
+      long entries = h.path("entries").asLong();
+      rows.add(new Row("Heap flat with " + String.format(Locale.ROOT, "%,d", entries)
+          + " entries of 1 KB (taken as: heap growth under 5% of Caffeine's)",
+          String.format(Locale.ROOT, "+%.1f MiB heap, max pause %d ms", t / (1 << 20),
+              tier.path("churnMaxPauseMs").asLong()),
+          String.format(Locale.ROOT, "Caffeine +%.1f MiB, max pause %d ms", c / (1 << 20),
+              caffeine.path("churnMaxPauseMs").asLong()),
+          new Ratio("goal.heap", "memory tier heap growth / Caffeine's", t / c, Double.NaN),
+          t < 0.05 * c, "HeapFootprint"));
+    });
+  }
+
+  private static void hitRate(ResultSet set, List<Row> rows) {
+    set.hitRate().ifPresent(h -> {
+      double worstVsCaffeine = Double.POSITIVE_INFINITY;
+      double worstMargin = Double.POSITIVE_INFINITY;
+      double worstLru = 0;
+      String worstTrace = "";
+      String worstMarginTrace = "";
+      int n = 0;
+      for (JsonNode r : h.path("rows")) {
+        n++;
+        double d = r.path("wtinylfu").asDouble() - r.path("caffeine").asDouble();
+        String label = r.path("trace").asText() + "@" + r.path("size").asText();
+        if (d < worstVsCaffeine) {
+          worstVsCaffeine = d;
+          worstTrace = label;
+        }
+        double m = r.path("wtinylfu").asDouble()
+            - Math.max(r.path("caffeine").asDouble(), r.path("lru").asDouble());
+        if (m < worstMargin) {
+          worstMargin = m;
+          worstMarginTrace = label;
+        }
+        worstLru = Math.max(worstLru, Math.abs(r.path("lru").asDouble() - r.path("ref-lru").asDouble()));
+      }
+      if (n == 0) {
+        return;
+      }
+      rows.add(new Row("W-TinyLFU hit rate within 1 point of Caffeine on every trace and size (" + n + ")",
+          String.format(Locale.ROOT, "worst %+.2f points (%s)", worstVsCaffeine, worstTrace), "Caffeine 3.3.1",
+          new Ratio("goal.hitrate.caffeine", "worst wtinylfu - caffeine, points", worstVsCaffeine, Double.NaN),
+          worstVsCaffeine >= -1.0, "hitrate.json"));
+      rows.add(new Row("W-TinyLFU within 0.5 point of the better of Caffeine and LRU everywhere (mission)",
+          String.format(Locale.ROOT, "worst %+.2f points (%s)", worstMargin, worstMarginTrace), "Caffeine, exact LRU",
+          new Ratio("goal.hitrate.best", "worst wtinylfu - max(caffeine, lru), points", worstMargin, Double.NaN),
+          worstMargin >= -0.5, "hitrate.json"));
+      rows.add(new Row("Exact LRU equal to the reference LRU to 0.1 point",
+          String.format(Locale.ROOT, "largest difference %.3f points", worstLru), "LinkedHashMap LRU",
+          new Ratio("goal.hitrate.lru", "largest |lru - ref-lru|, points", worstLru, Double.NaN),
+          worstLru <= 0.1, "hitrate.json"));
+    });
+  }
+
+  static JsonNode row(JsonNode heap, String cache) {
+    for (JsonNode r : heap.path("rows")) {
+      if (r.path("cache").asText().equals(cache)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  static String threads(String group) {
+    return group.endsWith("2") ? "2 threads" : "1 thread";
+  }
+
+  static String kb(String bytes) {
+    return (Integer.parseInt(bytes) / 1024) + " KB";
+  }
+
+  static String gbps(JmhResult.Metric m) {
+    return String.format(Locale.ROOT, "%.2f GB/s", m.score());
+  }
+
+  static String thrpt(JmhResult.Metric m) {
+    return Format.score(m) + " " + m.unit();
+  }
+
+  static String time(JmhResult.Metric m) {
+    return Format.score(m) + " " + m.unit().replace("/op", "");
+  }
+
+  static double toMicros(JmhResult.Metric m) {
+    String unit = m.unit();
+    if (unit.startsWith("ns")) {
+      return m.score() / 1e3;
+    }
+    if (unit.startsWith("ms")) {
+      return m.score() * 1e3;
+    }
+    if (unit.startsWith("s/")) {
+      return m.score() * 1e6;
+    }
+    return m.score();
+  }
+}
