@@ -17,10 +17,14 @@ import org.openjdk.jcstress.infra.collectors.TestResult;
  * Runs the jcstress tests of {@code target/jcstress.jar} with the JVM flags every metacache JVM
  * needs, and exits non-zero unless every test ran and passed.
  *
- * <p>Usage: {@code java @jvm.options -cp jcstress.jar io.metacache.stress.JcstressRun
- * path/to/jvm.options [jcstress options]}. The lines of {@code jvm.options} (comments and blank
- * lines aside) are prepended to every forked test JVM with {@code -jvmArgsPrepend}: jcstress
- * forks fresh JVMs, which would otherwise lack the module flags Chronicle Map needs. jcstress's own
+ * <p>Usage: {@code java -cp jcstress.jar io.metacache.stress.JcstressRun path/to/jvm.options
+ * single|all [jcstress options]}. jcstress forks fresh JVMs, which would lack the module flags
+ * Chronicle Map needs; the lines of {@code jvm.options} (comments and blank lines aside) go to
+ * every fork. With {@code all} they are prepended ({@code -jvmArgsPrepend}) to each of the JVM
+ * configurations jcstress detects (compiler modes, C2 stress randomizers, biased locking: about 28
+ * runs per test); with {@code single} they are the whole JVM command line ({@code -jvmArgs}), one
+ * configuration per test, which is what keeps the CI run to a couple of minutes. The launcher
+ * itself needs no flags: it never loads a test class. jcstress's own
  * {@code Main} reports failures only in its text output; this launcher reads the binary results
  * file back and fails on a failed, errored or missing test.
  */
@@ -29,13 +33,13 @@ public final class JcstressRun {
   private JcstressRun() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 1) {
-      System.err.println("usage: JcstressRun <jvm.options> [jcstress options]");
+    if (args.length < 2 || !(args[1].equals("single") || args[1].equals("all"))) {
+      System.err.println("usage: JcstressRun <jvm.options> single|all [jcstress options]");
       System.exit(2);
     }
     List<String> jvmFlags = jvmOptions(Path.of(args[0]));
-    List<String> jcstressArgs = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
-    jcstressArgs.add("-jvmArgsPrepend");
+    List<String> jcstressArgs = new ArrayList<>(Arrays.asList(args).subList(2, args.length));
+    jcstressArgs.add(args[1].equals("single") ? "-jvmArgs" : "-jvmArgsPrepend");
     jcstressArgs.add(String.join(" ", jvmFlags));
     Options options = new Options(jcstressArgs.toArray(new String[0]));
     if (!options.parse()) {
