@@ -1,10 +1,7 @@
 package io.metacache.stress;
 
-import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
-
 import io.metacache.CacheConfig;
 import io.metacache.MetaCache;
-import io.metacache.memory.MemoryTier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,15 +22,17 @@ import org.junit.jupiter.api.Test;
  * {@code invalidate} and get-with-extractor on one profile of two files are linearizable against a
  * map from file to metadata, for a memory-only cache and for memory + disk + SQLite.
  *
- * <p>Modes. Stress mode runs both configurations on real threads. The model checker runs the
- * memory-only cache with {@link MemoryTier}'s methods treated as atomic: what it explores is the
- * cache's own orchestration (stripe locks and generations, single-flight extraction, the order of
- * memory writes against validation), while the tier's atomicity is proved separately (jcstress
- * {@code MemoryTierStress}, stress-mode {@link MemoryTierLinearizabilityTest}). It cannot look
- * inside the tier: Chronicle Map's segment locks are off-heap CAS loops the checker does not see
- * as synchronization (see {@link MemoryTierLinearizabilityTest}). The tiered cache is not model
- * checked: its write-behind pipeline runs its own batcher and lane threads, which the model
- * checker does not schedule, so no interleaving could be replayed.
+ * <p>Stress mode only, on real threads. Lincheck 3.7's model checker cannot run the cache, even
+ * with the memory tier's methods declared atomic: every operation derives its key in
+ * {@code CacheKey.of}, which reads the fingerprint through a byte-array view
+ * {@code VarHandle} ({@code MethodHandles.byteArrayViewVarHandle}), a VarHandle kind the checker
+ * does not support ("Unsupported VarHandle type: VarHandleByteArrayAsLongs$ArrayHandle"); it then
+ * reports the run as non-deterministic and fails without exploring anything. Below the key, the
+ * memory tier's Chronicle Map is out of its reach anyway (off-heap segment locks, see
+ * {@link MemoryTierLinearizabilityTest}), and the tiered cache's write-behind pipeline runs its
+ * own batcher and lane threads, which the checker does not schedule. The model checker covers the
+ * pure-Java part of the read path it can instrument: the statistics counters
+ * ({@link StatsCounterLinearizabilityTest}).
  *
  * <p>All invocations share one cache per configuration (opening Chronicle Map, SQLite and the
  * pipeline per invocation would take longer than the check); each test instance uses a profile
@@ -145,14 +144,6 @@ class MetaCacheLinearizabilityTest {
   @Test
   void property4_threadSafety_memoryOnlyCacheIsLinearizable_stress() {
     LincheckRuns.stress().sequentialSpecification(Model.class).check(MemoryOnlyOperations.class);
-  }
-
-  @Test
-  void property4_threadSafety_memoryOnlyCacheIsLinearizable_modelChecking() {
-    LincheckRuns.modelChecking()
-        .addGuarantee(forClasses(MemoryTier.class.getName()).allMethods().treatAsAtomic())
-        .sequentialSpecification(Model.class)
-        .check(MemoryOnlyOperations.class);
   }
 
   @Test
