@@ -221,6 +221,9 @@ public final class MetaCache implements AutoCloseable {
     Profiles.validate(profile);
     FileIdentity identity = pathIndex.lookup(file);
     CacheKey key = CacheKey.of(identity.fingerprint(), profile);
+    // Read before the lookup: a put or invalidation after it bumps the generation, and the
+    // extraction's store then yields to a put made meanwhile instead of overwriting it.
+    long generationSeen = generation(stripe(key.high(), key.low()));
     CacheEntry entry = lookup(key, identity);
     if (entry != null) {
       stats.recordGetLatency(System.nanoTime() - start);
@@ -236,7 +239,8 @@ public final class MetaCache implements AutoCloseable {
         if (metadata == null) {
           throw new IllegalStateException("extractor returned null for " + identity.path());
         }
-        CacheEntry stored = store(key, identity, profile, metadata, System.nanoTime() - extractStart, config.ttl());
+        CacheEntry stored = store(key, identity, profile, metadata, System.nanoTime() - extractStart, config.ttl(),
+            generationSeen);
         mine.complete(stored);
         return stored.metadata();
       } catch (IOException | RuntimeException | Error e) {
@@ -381,12 +385,31 @@ public final class MetaCache implements AutoCloseable {
         return; // a put or invalidation happened meanwhile: it wins
       }
       memory.put(hi, lo, bytes);
+      // Lower tiers above the one that answered get it through the pipeline (idempotent rewrites
+      // of the answering tier and those below it are the price of one pipeline for every tier).
+      // Under the lock: queued after it, a put made meanwhile would be overtaken by this older entry.
+      if (writeBehind != null && lowerTiersAbove) {
+        writeBehind.put(hi, lo, bytes, expiresAt);
+      }
     }
-    // Lower tiers above the one that answered get it through the pipeline (idempotent rewrites
-    // of the answering tier and those below it are the price of one pipeline for every tier).
-    if (writeBehind != null && lowerTiersAbove) {
-      writeBehind.put(hi, lo, bytes, expiresAt);
+  }
+
+  private long generation(int stripe) {
+    synchronized (stripeLocks[stripe]) {
+      return generations[stripe];
     }
+  }
+
+  /** The newest entry written for the key, from the pending view or the memory tier; under its stripe lock. */
+  private CacheEntry newestWrite(long hi, long lo) {
+    if (writeBehind != null) {
+      PendingWrite pending = writeBehind.pending(hi, lo);
+      if (pending != null) {
+        return pending.isDelete() ? null : decodeOrNull(pending.value(), 0, pending.value().length);
+      }
+    }
+    byte[] held = memory.get(hi, lo);
+    return held == null ? null : decodeOrNull(held, 0, held.length);
   }
 
   private void deleteFromTier(int tierIndex, long hi, long lo) {
@@ -414,11 +437,20 @@ public final class MetaCache implements AutoCloseable {
     }
     Profiles.validate(profile);
     FileIdentity identity = pathIndex.lookup(file);
-    store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl);
+    store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl, ANY_GENERATION);
   }
 
+  /** {@link #store}'s {@code generationSeen} for a put: it always writes. */
+  private static final long ANY_GENERATION = Long.MIN_VALUE;
+
+  /**
+   * Writes the entry to memory and queues it for the lower tiers, both under the key's stripe
+   * lock, so that two writers of one key reach the memory tier and the pipeline in the same
+   * order. An extraction passes the generation it saw before its lookup: if the stripe changed
+   * since and a newer write of the key is held, that write wins and is returned instead.
+   */
   private CacheEntry store(CacheKey key, FileIdentity identity, String profile, Map<String, Object> metadata,
-      long extractionNanos, Duration ttl) {
+      long extractionNanos, Duration ttl, long generationSeen) {
     long start = System.nanoTime();
     long now = clock.getAsLong();
     long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
@@ -440,13 +472,19 @@ public final class MetaCache implements AutoCloseable {
     long lo = key.low();
     int stripe = stripe(hi, lo);
     synchronized (stripeLocks[stripe]) {
+      if (generationSeen != ANY_GENERATION && generations[stripe] != generationSeen) {
+        CacheEntry newer = newestWrite(hi, lo);
+        if (newer != null && current(newer, identity, key)) {
+          return newer;
+        }
+      }
       generations[stripe]++;
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
-    }
-    if (writeBehind != null) {
-      writeBehind.put(hi, lo, bytes, expiresAt);
+      if (writeBehind != null) {
+        writeBehind.put(hi, lo, bytes, expiresAt);
+      }
     }
     stats.recordPut();
     stats.recordCompressionSavings(savedBytes(bytes));
@@ -538,9 +576,9 @@ public final class MetaCache implements AutoCloseable {
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
       memory.remove(hi, lo);
-    }
-    if (writeBehind != null) {
-      writeBehind.delete(hi, lo);
+      if (writeBehind != null) {
+        writeBehind.delete(hi, lo); // in the stripe's order, like store's put
+      }
     }
     if (broadcaster != null) {
       try {
