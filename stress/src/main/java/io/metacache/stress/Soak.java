@@ -155,7 +155,10 @@ public final class Soak {
         "metacache.writebehind.retry.backoff-base", "20ms",
         "metacache.writebehind.retry.backoff-max", "200ms",
         "metacache.writebehind.breaker.wait", "500ms",
-        "metacache.writebehind.close-timeout", "60s");
+        "metacache.writebehind.close-timeout", "60s",
+        // Crash safety of the disk tier is the crash test's business; an fsync per entry file
+        // would make the disk lane the soak's bottleneck and the final flush minutes long.
+        "metacache.disk.fsync", "none");
     this.properties = props::get;
     this.config = CacheConfig.builder()
         .cacheDirectory(cacheDir)
