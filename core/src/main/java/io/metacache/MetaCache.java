@@ -320,6 +320,9 @@ public final class MetaCache implements AutoCloseable {
     Profiles.validate(profile);
     FileIdentity identity = identify(file);
     CacheKey key = CacheKey.of(identity.fingerprint(), profile);
+    // Read before the lookup: a put or invalidation after it bumps the generation, and the
+    // extraction's store then yields to a put made meanwhile instead of overwriting it.
+    long generationSeen = generation(stripe(key.high(), key.low()));
     CacheEntry entry = lookup(key, identity);
     if (entry != null) {
       stats.recordGetLatency(System.nanoTime() - start);
@@ -335,7 +338,8 @@ public final class MetaCache implements AutoCloseable {
         if (metadata == null) {
           throw new IllegalStateException("extractor returned null for " + identity.path());
         }
-        CacheEntry stored = store(key, identity, profile, metadata, System.nanoTime() - extractStart, config.ttl());
+        CacheEntry stored = store(key, identity, profile, metadata, System.nanoTime() - extractStart, config.ttl(),
+            generationSeen);
         mine.complete(stored);
         return stored.metadata();
       } catch (IOException | RuntimeException | Error e) {
@@ -391,6 +395,11 @@ public final class MetaCache implements AutoCloseable {
   private CacheEntry lookup(CacheKey key, FileIdentity identity) {
     long hi = key.high();
     long lo = key.low();
+    // With lower tiers, a hit there is promoted. The generation must be read before the pending
+    // view and the memory tier are asked: a put landing after that read bumps it and the
+    // promotion of the older lower-tier entry is abandoned; read any later, a put landing between
+    // the memory miss and the read would be overwritten by the promotion (a lost put).
+    long generationSeen = writeBehind != null ? generation(stripe(hi, lo)) : 0;
     if (writeBehind != null) {
       PendingWrite pending = writeBehind.pending(hi, lo);
       if (pending != null) {
@@ -424,17 +433,13 @@ public final class MetaCache implements AutoCloseable {
         return null;
       }
     }
-    return lookupLowerTiers(key, identity);
+    return lowerTiers.isEmpty() ? null : lookupLowerTiers(key, identity, generationSeen);
   }
 
-  private CacheEntry lookupLowerTiers(CacheKey key, FileIdentity identity) {
+  private CacheEntry lookupLowerTiers(CacheKey key, FileIdentity identity, long generation) {
     long hi = key.high();
     long lo = key.low();
     int stripe = stripe(hi, lo);
-    long generation;
-    synchronized (stripeLocks[stripe]) {
-      generation = generations[stripe];
-    }
     for (int i = 0; i < lowerTiers.size(); i++) {
       TierReadGuard guard = guards[i];
       long now = clock.getAsLong();
@@ -512,6 +517,24 @@ public final class MetaCache implements AutoCloseable {
     }
   }
 
+  private long generation(int stripe) {
+    synchronized (stripeLocks[stripe]) {
+      return generations[stripe];
+    }
+  }
+
+  /** The newest entry written for the key, from the pending view or the memory tier; under its stripe lock. */
+  private CacheEntry newestWrite(long hi, long lo) {
+    if (writeBehind != null) {
+      PendingWrite pending = writeBehind.pending(hi, lo);
+      if (pending != null) {
+        return pending.isDelete() ? null : decodeOrNull(pending.value(), 0, pending.value().length);
+      }
+    }
+    byte[] held = memory.get(hi, lo);
+    return held == null ? null : decodeOrNull(held, 0, held.length);
+  }
+
   private void deleteFromTier(int tierIndex, long hi, long lo) {
     try {
       lowerTiers.get(tierIndex).apply(List.of(TierOperation.delete(hi, lo)));
@@ -537,11 +560,20 @@ public final class MetaCache implements AutoCloseable {
     }
     Profiles.validate(profile);
     FileIdentity identity = identify(file);
-    store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl);
+    store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl, ANY_GENERATION);
   }
 
+  /** {@link #store}'s {@code generationSeen} for a put: it always writes. */
+  private static final long ANY_GENERATION = Long.MIN_VALUE;
+
+  /**
+   * Writes the entry to memory and queues it for the lower tiers, both under the key's stripe
+   * lock, so that two writers of one key reach the memory tier and the pipeline in the same
+   * order. An extraction passes the generation it saw before its lookup: if the stripe changed
+   * since and a newer write of the key is held, that write wins and is returned instead.
+   */
   private CacheEntry store(CacheKey key, FileIdentity identity, String profile, Map<String, Object> metadata,
-      long extractionNanos, Duration ttl) {
+      long extractionNanos, Duration ttl, long generationSeen) {
     long start = System.nanoTime();
     long now = clock.getAsLong();
     long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
@@ -563,6 +595,12 @@ public final class MetaCache implements AutoCloseable {
     long lo = key.low();
     int stripe = stripe(hi, lo);
     synchronized (stripeLocks[stripe]) {
+      if (generationSeen != ANY_GENERATION && generations[stripe] != generationSeen) {
+        CacheEntry newer = newestWrite(hi, lo);
+        if (newer != null && current(newer, identity, key)) {
+          return newer;
+        }
+      }
       generations[stripe]++;
       indexKeeper.stored(hi, lo, entry);
       if (!memory.put(hi, lo, bytes)) {
