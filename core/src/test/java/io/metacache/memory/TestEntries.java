@@ -21,8 +21,18 @@ final class TestEntries {
       throw new IllegalArgumentException("length below header: " + length);
     }
     byte[] bytes = new byte[length];
-    new SplittableRandom(seed).nextBytes(bytes);
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long x = new SplittableRandom(seed).nextLong() | 1;
+    int i = 0;
+    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+      x ^= x << 13;
+      x ^= x >>> 7;
+      x ^= x << 17;
+      b.putLong(i, x);
+    }
+    for (; i < length; i++) {
+      bytes[i] = (byte) (x >>> (8 * (i & 7)));
+    }
     b.putInt(EntryLayout.MAGIC_OFFSET, EntryLayout.MAGIC);
     b.put(EntryLayout.VERSION_OFFSET, EntryLayout.VERSION);
     b.putLong(EntryLayout.EXPIRES_AT_OFFSET, expiresAt);
