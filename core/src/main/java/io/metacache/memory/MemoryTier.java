@@ -87,9 +87,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Persistence</h2>
  *
- * With a file, the map lives in that file: {@code recoverPersistedTo} reopens it after a clean
- * or an unclean stop (a killed process leaves segment locks held; recovery clears them and drops
- * corrupt entries by checksum). At start the tier replays every stored entry into the policy in
+ * With a file, the map lives in that file. A clean {@link #close()} leaves a {@code .clean}
+ * marker beside it, which the next open takes away before writing anything: with the marker the
+ * file is simply reopened; without it the last process stopped uncleanly (a killed process leaves
+ * segment locks held and entries half written) and {@code recoverPersistedTo} clears the locks and
+ * drops entries whose checksum fails. At start the tier replays every stored entry into the policy in
  * order of the header's last-access time and into the expiry index, dropping expired ones. A
  * file that cannot be recovered, or was written with a different geometry, is moved aside and
  * the tier starts cold: it is a cache. Without a file the map is in anonymous memory.
@@ -616,6 +618,18 @@ public final class MemoryTier implements AutoCloseable {
     } finally {
       policyLock.unlock();
     }
+    if (file != null) {
+      try {
+        Files.createFile(cleanMarker(file));
+      } catch (IOException e) {
+        LOG.warn("cannot mark {} as cleanly closed; the next open will run recovery", file, e);
+      }
+    }
+  }
+
+  /** Exists only while the persisted map is closed after a clean {@link #close()}. */
+  private static Path cleanMarker(Path file) {
+    return file.resolveSibling(file.getFileName() + ".clean");
   }
 
   @Override
@@ -685,19 +699,22 @@ public final class MemoryTier implements AutoCloseable {
         Files.createDirectories(parent);
       }
       File f = file.toFile();
+      Path cleanMarker = cleanMarker(file);
+      // The marker is taken away before any write, so it exists only after a clean close.
+      boolean closedCleanly = Files.deleteIfExists(cleanMarker);
       if (f.exists() && f.length() > 0) {
-        ChronicleMap<byte[], byte[]> recovered = null;
+        ChronicleMap<byte[], byte[]> reopened = null;
         try {
-          recovered = builder.recoverPersistedTo(f, false);
-          if (sizing.matches(recovered)) {
-            return recovered;
+          reopened = closedCleanly ? builder.createPersistedTo(f) : builder.recoverPersistedTo(f, false);
+          if (sizing.matches(reopened)) {
+            return reopened;
           }
           LOG.warn("{} was written with a different geometry; moving it aside and starting cold", file);
         } catch (IOException | RuntimeException e) {
-          LOG.warn("cannot recover {}; moving it aside and starting cold", file, e);
+          LOG.warn("cannot reopen {}; moving it aside and starting cold", file, e);
         }
-        if (recovered != null) {
-          recovered.close();
+        if (reopened != null) {
+          reopened.close();
         }
         Path aside = file.resolveSibling(file.getFileName() + ".unusable-" + System.currentTimeMillis());
         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);

@@ -41,9 +41,40 @@ final class TestEntries {
     return bytes;
   }
 
+  /**
+   * An entry that names its key in the fingerprint fields and carries a CRC-32 of its body in the
+   * body checksum field (the real codec uses XXH3; any checksum serves a test), so a reader can
+   * tell a whole entry for the right key from a torn or misplaced one.
+   */
+  static byte[] entryForKey(long keyHigh, long keyLow, int length, long expiresAt, long seed) {
+    byte[] bytes = entry(length, expiresAt, seed);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(EntryLayout.FINGERPRINT_HIGH_OFFSET, keyHigh);
+    b.putLong(EntryLayout.FINGERPRINT_LOW_OFFSET, keyLow);
+    b.putInt(EntryLayout.BODY_CHECKSUM_OFFSET, bodyCrc(bytes));
+    return bytes;
+  }
+
+  /** Whether the bytes are a whole {@link #entryForKey} entry for this key. */
+  static boolean intactFor(byte[] bytes, long keyHigh, long keyLow) {
+    if (!wellFormed(bytes)) {
+      return false;
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    return b.getLong(EntryLayout.FINGERPRINT_HIGH_OFFSET) == keyHigh
+        && b.getLong(EntryLayout.FINGERPRINT_LOW_OFFSET) == keyLow
+        && b.getInt(EntryLayout.BODY_CHECKSUM_OFFSET) == bodyCrc(bytes);
+  }
+
+  private static int bodyCrc(byte[] bytes) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes, EntryLayout.HEADER_LENGTH, bytes.length - EntryLayout.HEADER_LENGTH);
+    return (int) crc.getValue();
+  }
+
   /** Whether the bytes are a well-formed test entry: header fields and body length agree. */
   static boolean wellFormed(byte[] bytes) {
-    if (bytes.length < EntryLayout.HEADER_LENGTH) {
+    if (bytes == null || bytes.length < EntryLayout.HEADER_LENGTH) {
       return false;
     }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
