@@ -27,9 +27,9 @@ class MemoryTierBoundsTest {
       // average declared far too small: every entry at the limit
       "3000,   33554432, 65536,  128, 65536, 65536",
       // average declared far too large: tiny entries
-      "20000,  67108864, 65536, 65536, 104, 200",
+      "8000,   67108864, 65536, 65536, 104, 200",
       // many segments, mixed sizes, both bounds close
-      "30000,  31457280, 16384, 1024,  104, 16384",
+      "12000,  12582912, 16384, 1024,  104, 16384",
   })
   void fillingFarBeyondTheBoundsNeverHitsAChronicleLimit(
       long maxEntries, long maxBytes, int maxEntryBytes, int averageEntryBytes, int minSize, int maxSize) {
@@ -41,7 +41,7 @@ class MemoryTierBoundsTest {
       SplittableRandom random = new SplittableRandom(maxEntries * 31 + maxBytes);
       int permits = tier.sizing().writePermits;
       long weightOfMax = tier.sizing().weight(maxEntryBytes);
-      long operations = Math.max(12_000, 4 * maxEntries);
+      long operations = Math.max(10_000, 3 * maxEntries);
       long keySpace = 2 * maxEntries + 100;
       java.util.Map<Integer, byte[]> entries = new java.util.HashMap<>();
       for (long i = 0; i < operations; i++) {
