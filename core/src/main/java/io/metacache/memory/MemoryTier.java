@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -41,11 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * Keys are the two longs of a {@code CacheKey}, stored as 16 native-order bytes; values are
  * encoded entries ({@link EntryLayout}), opaque to the tier except for the header's magic and
- * expires-at. The hit path ({@link #get(long, long, MutableDirectBuffer, int)}) opens a Chronicle
- * query context with a reused per-thread key, reads expires-at in place and copies the value
- * straight from the segment into the caller's buffer: no value object, no allocation. Puts wrap
- * the caller's bytes (reused per-thread wrappers) and insert them through the same context, under
- * the key's segment lock. {@link ChronicleSizing} derives the map geometry from the bounds so
+ * expires-at. The hit path ({@link #get(long, long, MutableDirectBuffer, int)}) goes through
+ * Chronicle's optimized {@code getUsing}, with a per-thread key ({@link Key128}, served without
+ * allocation by {@link Key128DataAccess}) and a per-thread {@link ValueSink} as the "value": its
+ * reader runs under the segment read lock, checks expires-at in place and copies the stored bytes
+ * straight into the caller's buffer. No value object, no allocation. Writes use a query context
+ * with the update lock, wrapping the caller's bytes (reused per-thread wrappers) as the value.
+ * {@link ChronicleSizing} derives the map geometry from the bounds so
  * that Chronicle's "extra segment tier" and "entry too large" failures cannot be reached; entries
  * above {@code maxEntryBytes} are refused (counted), since a lower tier may still keep them.
  *
@@ -102,11 +103,10 @@ import org.slf4j.LoggerFactory;
 public final class MemoryTier implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryTier.class);
-  private static final int KEY_BYTES = ChronicleSizing.KEY_BYTES;
   /** {@link #removeEntry} condition meaning "whatever the entry's expiry". */
   private static final long UNCONDITIONAL = Long.MIN_VALUE;
 
-  private final ChronicleMap<byte[], byte[]> map;
+  private final ChronicleMap<Key128, ValueSink> map;
   private final ChronicleSizing sizing;
   private final EvictionPolicy policy;
   private final PolicyKind policyKind;
@@ -115,7 +115,7 @@ public final class MemoryTier implements AutoCloseable {
   private final WriteBuffer writeBuffer;
   private final ExpiryIndex expiryIndex = new ExpiryIndex();
   private final AtomicLong pendingWrites = new AtomicLong();
-  private final ThreadLocal<ThreadScratch> scratch = ThreadLocal.withInitial(ThreadScratch::new);
+  private final ThreadLocal<ThreadScratch> scratch = ThreadLocal.withInitial(this::newScratch);
   private final LongSupplier clock;
   private final long maxEntries;
   private final long maxBytes;
@@ -187,73 +187,38 @@ public final class MemoryTier implements AutoCloseable {
    */
   public int get(long keyHigh, long keyLow, MutableDirectBuffer destination, int offset) {
     ThreadScratch s = scratch.get();
-    int length = -1;
-    boolean expired = false;
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
-      if (entry != null) {
-        Data<byte[]> value = entry.value();
-        RandomDataInput in = value.bytes();
-        long at = value.offset();
-        int size = (int) value.size();
-        long expiresAt = EntryHeader.expiresAt(in, at, size);
-        if (expiresAt != 0 && expiresAt <= clock.getAsLong()) {
-          expired = true;
-        } else {
-          destination.checkLimit(offset + size);
-          byte[] array = destination.byteArray();
-          if (array != null) {
-            in.read(at, array, (int) (destination.wrapAdjustment() + offset), size);
-          } else {
-            in.nativeRead(at, destination.addressOffset() + offset, size);
-          }
-          length = size;
-        }
-      }
+    ValueSink sink = s.sink.copyInto(destination, offset);
+    try {
+      map.getUsing(s.key(keyHigh, keyLow), sink);
+      return afterRead(keyHigh, keyLow, sink.length);
+    } finally {
+      sink.destination = null;
     }
-    return afterRead(keyHigh, keyLow, length, expired);
   }
 
   /** The entry for the key as a new array, or null on a miss (absent or expired). */
   public byte[] get(long keyHigh, long keyLow) {
     ThreadScratch s = scratch.get();
-    byte[] result = null;
-    boolean expired = false;
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
-      if (entry != null) {
-        Data<byte[]> value = entry.value();
-        RandomDataInput in = value.bytes();
-        long at = value.offset();
-        int size = (int) value.size();
-        long expiresAt = EntryHeader.expiresAt(in, at, size);
-        if (expiresAt != 0 && expiresAt <= clock.getAsLong()) {
-          expired = true;
-        } else {
-          result = new byte[size];
-          in.read(at, result, 0, size);
-        }
-      }
-    }
-    afterRead(keyHigh, keyLow, result == null ? -1 : result.length, expired);
-    return result;
+    ValueSink sink = s.sink.allocate();
+    map.getUsing(s.key(keyHigh, keyLow), sink);
+    byte[] result = sink.allocated;
+    sink.allocated = null;
+    return afterRead(keyHigh, keyLow, sink.length) < 0 ? null : result;
   }
 
   /** Whether an unexpired entry is held for the key; counts neither a hit nor a miss. */
   public boolean contains(long keyHigh, long keyLow) {
     ThreadScratch s = scratch.get();
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
-      if (entry == null) {
-        return false;
-      }
-      Data<byte[]> value = entry.value();
-      long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), value.size());
-      return expiresAt == 0 || expiresAt > clock.getAsLong();
-    }
+    ValueSink sink = s.sink.peek();
+    map.getUsing(s.key(keyHigh, keyLow), sink);
+    return sink.length >= 0;
   }
 
-  private int afterRead(long keyHigh, long keyLow, int length, boolean expired) {
+  private ThreadScratch newScratch() {
+    return new ThreadScratch(clock);
+  }
+
+  private int afterRead(long keyHigh, long keyLow, int length) {
     if (length >= 0) {
       hits.increment();
       if (readBuffer.offer(keyHigh, keyLow)) {
@@ -262,7 +227,7 @@ public final class MemoryTier implements AutoCloseable {
       return length;
     }
     misses.increment();
-    if (expired) {
+    if (length == ValueSink.EXPIRED) {
       acquireWritePermit();
       if (removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, clock.getAsLong())) {
         expirations.increment();
@@ -313,10 +278,10 @@ public final class MemoryTier implements AutoCloseable {
     int weight = sizing.weight(length);
     acquireWritePermit();
     boolean stored = false;
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
-      MapEntry<byte[], byte[]> existing = c.entry();
-      Data<byte[]> value = c.wrapValueBytesAsData(source, at, length);
+      MapEntry<Key128, ValueSink> existing = c.entry();
+      Data<ValueSink> value = c.wrapValueBytesAsData(source, at, length);
       if (existing != null) {
         int previousWeight = sizing.weight((int) existing.value().size());
         c.replaceValue(existing, value);
@@ -373,9 +338,9 @@ public final class MemoryTier implements AutoCloseable {
     try {
       drainBuffers();
       for (int i = 0; i < map.segments(); i++) {
-        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+        try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
           c.forEachSegmentEntry(entry -> {
-            Data<byte[]> key = entry.key();
+            Data<Key128> key = entry.key();
             long keyHigh = key.bytes().readLong(key.offset());
             long keyLow = key.bytes().readLong(key.offset() + 8);
             int weight = sizing.weight((int) entry.value().size());
@@ -398,13 +363,13 @@ public final class MemoryTier implements AutoCloseable {
    */
   private boolean removeEntry(long keyHigh, long keyLow, int eventType, long expiredBy) {
     ThreadScratch s = scratch.get();
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
-      MapEntry<byte[], byte[]> entry = c.entry();
+      MapEntry<Key128, ValueSink> entry = c.entry();
       if (entry == null) {
         return false;
       }
-      Data<byte[]> value = entry.value();
+      Data<ValueSink> value = entry.value();
       int size = (int) value.size();
       if (expiredBy != UNCONDITIONAL) {
         long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
@@ -512,12 +477,12 @@ public final class MemoryTier implements AutoCloseable {
 
   private boolean isCurrentExpiry(long expiresAt, long keyHigh, long keyLow) {
     ThreadScratch s = scratch.get();
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
+    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
+      MapEntry<Key128, ValueSink> entry = c.entry();
       if (entry == null) {
         return false;
       }
-      Data<byte[]> value = entry.value();
+      Data<ValueSink> value = entry.value();
       return EntryHeader.expiresAt(value.bytes(), value.offset(), value.size()) == expiresAt;
     }
   }
@@ -675,9 +640,9 @@ public final class MemoryTier implements AutoCloseable {
   /** Visits the keys the map holds. */
   void forEachStoredKey(KeyVisitor visitor) {
     for (int i = 0; i < map.segments(); i++) {
-      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+      try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
         c.forEachSegmentEntry(entry -> {
-          Data<byte[]> key = entry.key();
+          Data<Key128> key = entry.key();
           visitor.visit(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8));
         });
       }
@@ -687,9 +652,8 @@ public final class MemoryTier implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Opening and warm start
 
-  private static ChronicleMap<byte[], byte[]> openMap(ChronicleSizing sizing, Path file) {
-    ChronicleMapBuilder<byte[], byte[]> builder =
-        sizing.configure(ChronicleMapBuilder.of(byte[].class, byte[].class)).name("metacache-memory");
+  private static ChronicleMap<Key128, ValueSink> openMap(ChronicleSizing sizing, Path file) {
+    ChronicleMapBuilder<Key128, ValueSink> builder = sizing.builder().name("metacache-memory");
     if (file == null) {
       return builder.create();
     }
@@ -703,7 +667,7 @@ public final class MemoryTier implements AutoCloseable {
       // The marker is taken away before any write, so it exists only after a clean close.
       boolean closedCleanly = Files.deleteIfExists(cleanMarker);
       if (f.exists() && f.length() > 0) {
-        ChronicleMap<byte[], byte[]> reopened = null;
+        ChronicleMap<Key128, ValueSink> reopened = null;
         try {
           reopened = closedCleanly ? builder.createPersistedTo(f) : builder.recoverPersistedTo(f, false);
           if (sizing.matches(reopened)) {
@@ -736,10 +700,10 @@ public final class MemoryTier implements AutoCloseable {
     long now = clock.getAsLong();
     StoredEntries stored = new StoredEntries();
     for (int i = 0; i < map.segments(); i++) {
-      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+      try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
         c.forEachSegmentEntry(entry -> {
-          Data<byte[]> key = entry.key();
-          Data<byte[]> value = entry.value();
+          Data<Key128> key = entry.key();
+          Data<ValueSink> value = entry.value();
           int size = (int) value.size();
           long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
           if (expiresAt != 0 && expiresAt <= now) {
