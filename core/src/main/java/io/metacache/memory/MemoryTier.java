@@ -103,6 +103,7 @@ import org.slf4j.LoggerFactory;
 public final class MemoryTier implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryTier.class);
+  private static final int SCRATCH_SLOTS = 64;
   /** {@link #removeEntry} condition meaning "whatever the entry's expiry". */
   private static final long UNCONDITIONAL = Long.MIN_VALUE;
 
@@ -115,7 +116,13 @@ public final class MemoryTier implements AutoCloseable {
   private final WriteBuffer writeBuffer;
   private final ExpiryIndex expiryIndex = new ExpiryIndex();
   private final AtomicLong pendingWrites = new AtomicLong();
-  private final ThreadLocal<ThreadScratch> scratch = ThreadLocal.withInitial(this::newScratch);
+  private final ThreadLocal<ThreadScratch> scratchByThreadLocal = ThreadLocal.withInitial(this::newScratch);
+  /**
+   * A direct-mapped cache of scratches by thread id in front of the thread-local: a hit is an
+   * array load and an owner check, cheaper than a {@link ThreadLocal} lookup that collides with
+   * Chronicle's own thread-locals. Colliding threads fall back to the thread-local.
+   */
+  private final ThreadScratch[] scratchByThreadId = new ThreadScratch[SCRATCH_SLOTS];
   private final LongSupplier clock;
   private final long maxEntries;
   private final long maxBytes;
@@ -186,7 +193,7 @@ public final class MemoryTier implements AutoCloseable {
    * {@link IndexOutOfBoundsException} (size it for {@code maxEntryBytes}).
    */
   public int get(long keyHigh, long keyLow, MutableDirectBuffer destination, int offset) {
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     ValueSink sink = s.sink.copyInto(destination, offset);
     try {
       map.getUsing(s.key(keyHigh, keyLow), sink);
@@ -198,7 +205,7 @@ public final class MemoryTier implements AutoCloseable {
 
   /** The entry for the key as a new array, or null on a miss (absent or expired). */
   public byte[] get(long keyHigh, long keyLow) {
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     ValueSink sink = s.sink.allocate();
     map.getUsing(s.key(keyHigh, keyLow), sink);
     byte[] result = sink.allocated;
@@ -208,10 +215,23 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Whether an unexpired entry is held for the key; counts neither a hit nor a miss. */
   public boolean contains(long keyHigh, long keyLow) {
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     ValueSink sink = s.sink.peek();
     map.getUsing(s.key(keyHigh, keyLow), sink);
     return sink.length >= 0;
+  }
+
+  @SuppressWarnings("deprecation") // Thread.getId: threadId() is Java 19+; we target 17
+  private ThreadScratch scratch() {
+    Thread thread = Thread.currentThread();
+    int slot = (int) thread.getId() & (SCRATCH_SLOTS - 1);
+    ThreadScratch s = scratchByThreadId[slot];
+    if (s != null && s.owner == thread) {
+      return s;
+    }
+    s = scratchByThreadLocal.get();
+    scratchByThreadId[slot] = s;
+    return s;
   }
 
   private ThreadScratch newScratch() {
@@ -254,7 +274,7 @@ public final class MemoryTier implements AutoCloseable {
       refused.increment();
       return false;
     }
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     return store(keyHigh, keyLow, s, s.wrap(encodedEntry), offset, length);
   }
 
@@ -265,7 +285,7 @@ public final class MemoryTier implements AutoCloseable {
       refused.increment();
       return false;
     }
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     byte[] array = encodedEntry.byteArray();
     if (array != null) {
       return store(keyHigh, keyLow, s, s.wrap(array), encodedEntry.wrapAdjustment() + offset, length);
@@ -362,7 +382,7 @@ public final class MemoryTier implements AutoCloseable {
    * its expires-at is set and not after {@code expiredBy}; logs the event under the segment lock.
    */
   private boolean removeEntry(long keyHigh, long keyLow, int eventType, long expiredBy) {
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
       MapEntry<Key128, ValueSink> entry = c.entry();
@@ -476,7 +496,7 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   private boolean isCurrentExpiry(long expiresAt, long keyHigh, long keyLow) {
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       MapEntry<Key128, ValueSink> entry = c.entry();
       if (entry == null) {

@@ -13,6 +13,8 @@ import net.openhft.chronicle.bytes.PointerBytesStore;
  */
 final class ThreadScratch {
 
+  /** The thread this scratch belongs to; final, so a racy read of the slot sees it whole. */
+  final Thread owner = Thread.currentThread();
   private final Key128 key = new Key128();
   final ValueSink sink;
   private final PointerBytesStore pointer = BytesStore.nativePointer();
