@@ -302,15 +302,22 @@ public final class MemoryTier implements AutoCloseable {
       c.updateLock().lock();
       MapEntry<Key128, ValueSink> existing = c.entry();
       Data<ValueSink> value = c.wrapValueBytesAsData(source, at, length);
+      // The expiry index needs a new record only when the expiry changes: a live entry's
+      // current expiry always has its record, in the index or in a pending write event.
+      long newExpiryRecord = expiresAt;
       if (existing != null) {
-        int previousWeight = sizing.weight((int) existing.value().size());
+        Data<ValueSink> previous = existing.value();
+        int previousLength = (int) previous.size();
+        if (EntryHeader.expiresAt(previous.bytes(), previous.offset(), previousLength) == expiresAt) {
+          newExpiryRecord = 0;
+        }
         c.replaceValue(existing, value);
-        storedBytes.add(weight - previousWeight);
+        storedBytes.add(weight - sizing.weight(previousLength));
       } else {
         c.insert(c.absentEntry(), value);
         storedBytes.add(weight);
       }
-      writeBuffer.append(WriteBuffer.WRITE, keyHigh, keyLow, weight, expiresAt);
+      writeBuffer.append(WriteBuffer.WRITE, keyHigh, keyLow, weight, newExpiryRecord);
       stored = true;
     } catch (IllegalStateException | IllegalArgumentException e) {
       if (!isCapacityFailure(e)) {

@@ -41,7 +41,7 @@ class MemoryTierBoundsTest {
       SplittableRandom random = new SplittableRandom(maxEntries * 31 + maxBytes);
       int permits = tier.sizing().writePermits;
       long weightOfMax = tier.sizing().weight(maxEntryBytes);
-      long operations = Math.max(10_000, 3 * maxEntries);
+      long operations = Math.max(8_000, 2 * maxEntries + maxEntries / 2);
       long keySpace = 2 * maxEntries + 100;
       java.util.Map<Integer, byte[]> entries = new java.util.HashMap<>();
       for (long i = 0; i < operations; i++) {
