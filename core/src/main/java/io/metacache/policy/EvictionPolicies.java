@@ -28,8 +28,9 @@ public final class EvictionPolicies {
       case LRU:
         return new LruPolicy(maximumEntries, maximumWeight);
       case LFU:
+        return new LfuPolicy(maximumEntries, maximumWeight);
       case WTINYLFU:
-        throw new UnsupportedOperationException(kind.configName() + " is not available yet");
+        return new WindowTinyLfuPolicy(maximumEntries, maximumWeight);
       default:
         throw new IllegalArgumentException("Unknown policy kind: " + kind);
     }
