@@ -16,27 +16,28 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MemoryTierBoundsTest {
 
-  @ParameterizedTest(name = "entries={0} bytes={1} maxEntry={2} avg={3} sizes {4}..{5}")
+  @ParameterizedTest(name = "{6}: entries={0} bytes={1} maxEntry={2} avg={3} sizes {4}..{5}")
   @CsvSource({
       // entries bound binds; sizes around the declared average
-      "2000,   67108864, 65536, 1024,  104, 2048",
+      "2000,   67108864, 65536, 1024,  104, 2048, LRU",
       // bytes bound binds; sizes from header-only to the limit
-      "5000,    1048576, 65536, 1024,  104, 65536",
+      "5000,    1048576, 65536, 1024,  104, 65536, WTINYLFU",
       // a tiny tier: one segment, a handful of entries, large entries
-      "8,        262144, 32768, 1024,  104, 32768",
+      "8,        262144, 32768, 1024,  104, 32768, LFU",
       // average declared far too small: every entry at the limit
-      "3000,   33554432, 65536,  128, 65536, 65536",
+      "3000,   33554432, 65536,  128, 65536, 65536, WTINYLFU",
       // average declared far too large: tiny entries
-      "8000,   67108864, 65536, 65536, 104, 200",
+      "8000,   67108864, 65536, 65536, 104, 200, LFU",
       // many segments, mixed sizes, both bounds close
-      "12000,  12582912, 16384, 1024,  104, 16384",
+      "12000,  12582912, 16384, 1024,  104, 16384, WTINYLFU",
   })
   void fillingFarBeyondTheBoundsNeverHitsAChronicleLimit(
-      long maxEntries, long maxBytes, int maxEntryBytes, int averageEntryBytes, int minSize, int maxSize) {
+      long maxEntries, long maxBytes, int maxEntryBytes, int averageEntryBytes, int minSize, int maxSize,
+      PolicyKind policy) {
     FakeClock clock = new FakeClock(1_000);
     try (MemoryTier tier = MemoryTier.builder()
         .maxEntries(maxEntries).maxBytes(maxBytes).maxEntryBytes(maxEntryBytes)
-        .averageEntryBytes(averageEntryBytes).policy(PolicyKind.LRU).clock(clock)
+        .averageEntryBytes(averageEntryBytes).policy(policy).clock(clock)
         .expirySweepInterval(Duration.ZERO).build()) {
       SplittableRandom random = new SplittableRandom(maxEntries * 31 + maxBytes);
       int permits = tier.sizing().writePermits;

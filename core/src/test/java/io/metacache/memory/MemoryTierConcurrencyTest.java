@@ -31,16 +31,20 @@ class MemoryTierConcurrencyTest {
   private static final int SHARED_KEYS = 300;
   private static final long REMOVED = -1;
 
-  @ParameterizedTest(name = "maxEntries={0} maxBytes={1}")
+  @ParameterizedTest(name = "{2}: maxEntries={0} maxBytes={1}")
   @CsvSource({
-      "5000,    67108864", // roomy: nothing is evicted, every owned key must hold its last value
-      "300,       262144", // tight: both bounds bind; owned keys hold their last value or nothing
+      // roomy: nothing is evicted, every owned key must hold its last value
+      "5000,    67108864, WTINYLFU",
+      // tight: both bounds bind; owned keys hold their last value or nothing
+      "300,       262144, LRU",
+      "300,       262144, LFU",
+      "300,       262144, WTINYLFU",
   })
-  void mixedOperationsOnOverlappingKeysKeepPolicyAndMapInStep(long maxEntries, long maxBytes)
+  void mixedOperationsOnOverlappingKeysKeepPolicyAndMapInStep(long maxEntries, long maxBytes, PolicyKind policy)
       throws Exception {
     FakeClock clock = new FakeClock(1_000_000);
     try (MemoryTier tier = MemoryTier.builder().maxEntries(maxEntries).maxBytes(maxBytes)
-        .maxEntryBytes(8192).averageEntryBytes(1024).policy(PolicyKind.LRU).clock(clock)
+        .maxEntryBytes(8192).averageEntryBytes(1024).policy(policy).clock(clock)
         .expirySweepInterval(Duration.ZERO).build()) {
       long[][] lastWritten = new long[THREADS][OWNED_KEYS];
       int[][] lastSize = new int[THREADS][OWNED_KEYS];
