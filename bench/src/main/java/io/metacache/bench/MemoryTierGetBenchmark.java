@@ -43,6 +43,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * java @jvm.options -jar bench/target/benchmarks.jar MemoryTierGetBenchmark -t 2 -prof gc \
  *     -rf json -rff results/memory-get-t2.json
  * </pre>
+ *
+ * <p>On a shared machine whose load drifts between JMH forks, {@link #main} is a cross-check
+ * robust to that drift: in one JVM and one thread it alternates blocks of 100,000 tier gets and
+ * 100,000 raw gets and reports the median of the per-pair ratios:
+ *
+ * <pre>
+ * java @jvm.options -cp bench/target/benchmarks.jar io.metacache.bench.MemoryTierGetBenchmark 10000 far
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -123,6 +131,52 @@ public class MemoryTierGetBenchmark {
   public byte[] chronicleGetUsing(Reader reader) {
     int i = reader.next(entries);
     return raw.getUsing(key(highs[i], lows[i], reader.rawKey), reader.using);
+  }
+
+  /** Paired, interleaved single-thread comparison; arguments: entries, expiry (none or far). */
+  public static void main(String[] args) {
+    MemoryTierGetBenchmark b = new MemoryTierGetBenchmark();
+    b.entries = Integer.parseInt(args[0]);
+    b.expiry = args.length > 1 ? args[1] : "far";
+    b.setUp();
+    Reader reader = new Reader();
+    paired("get entries=" + b.entries + " expiry=" + b.expiry,
+        () -> b.tierGetRawBytes(reader), () -> b.chronicleGetUsing(reader).length);
+    b.tearDown();
+  }
+
+  /** Alternates blocks of the two operations; prints medians and the median per-pair ratio. */
+  static void paired(String label, java.util.function.IntSupplier ours, java.util.function.IntSupplier raw) {
+    int block = 100_000;
+    int rounds = 60;
+    int warmup = 15;
+    double[] oursNs = new double[rounds - warmup];
+    double[] rawNs = new double[rounds - warmup];
+    double[] ratios = new double[rounds - warmup];
+    long sink = 0;
+    for (int round = 0; round < rounds; round++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < block; i++) {
+        sink += ours.getAsInt();
+      }
+      long t1 = System.nanoTime();
+      for (int i = 0; i < block; i++) {
+        sink += raw.getAsInt();
+      }
+      long t2 = System.nanoTime();
+      if (round >= warmup) {
+        oursNs[round - warmup] = (t1 - t0) / (double) block;
+        rawNs[round - warmup] = (t2 - t1) / (double) block;
+        ratios[round - warmup] = oursNs[round - warmup] / rawNs[round - warmup];
+      }
+    }
+    java.util.Arrays.sort(oursNs);
+    java.util.Arrays.sort(rawNs);
+    java.util.Arrays.sort(ratios);
+    int n = ratios.length;
+    System.out.printf("%s: ours %.1f ns/op, raw %.1f ns/op (medians); ratio median %.3f, p25 %.3f, p75 %.3f (%d pairs)%s%n",
+        label, oursNs[n / 2], rawNs[n / 2], ratios[n / 2], ratios[n / 4], ratios[3 * n / 4], n,
+        sink == 42 ? " " : "");
   }
 
   static byte[] key(long high, long low, byte[] into) {

@@ -34,6 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * java @jvm.options -jar bench/target/benchmarks.jar MemoryTierPutBenchmark -t 2 -prof gc \
  *     -rf json -rff results/memory-put-t2.json
  * </pre>
+ *
+ * <p>Drift-robust cross-check (see {@link MemoryTierGetBenchmark#main}):
+ *
+ * <pre>
+ * java @jvm.options -cp bench/target/benchmarks.jar io.metacache.bench.MemoryTierPutBenchmark 10000
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -90,6 +96,17 @@ public class MemoryTierPutBenchmark {
       seed ^= seed << 17;
       return (int) ((seed >>> 1) % bound);
     }
+  }
+
+  /** Paired, interleaved single-thread comparison; argument: entries. */
+  public static void main(String[] args) {
+    MemoryTierPutBenchmark b = new MemoryTierPutBenchmark();
+    b.entries = Integer.parseInt(args[0]);
+    b.setUp();
+    Writer writer = new Writer();
+    MemoryTierGetBenchmark.paired("put entries=" + b.entries,
+        () -> b.tierPut(writer) ? 1 : 0, () -> b.chroniclePut(writer) == null ? 1 : 0);
+    b.tearDown();
   }
 
   @Benchmark

@@ -30,7 +30,7 @@ final class ValueSinkReader implements SizedReader<ValueSink> {
         destination.checkLimit(offset + length);
         byte[] array = destination.byteArray();
         if (array != null) {
-          in.read(at, array, (int) (destination.wrapAdjustment() + offset), length);
+          in.read(at, array, destination.wrapAdjustment() + offset, length);
         } else {
           in.nativeRead(at, destination.addressOffset() + offset, length);
         }
