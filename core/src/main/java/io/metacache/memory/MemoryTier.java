@@ -317,7 +317,8 @@ public final class MemoryTier implements AutoCloseable {
         c.insert(c.absentEntry(), value);
         storedBytes.add(weight);
       }
-      writeBuffer.append(WriteBuffer.WRITE, keyHigh, keyLow, weight, newExpiryRecord);
+      writeBuffer.append(existing == null ? WriteBuffer.WRITE | WriteBuffer.INSERT_FLAG : WriteBuffer.WRITE,
+          keyHigh, keyLow, weight, newExpiryRecord);
       stored = true;
     } catch (IllegalStateException | IllegalArgumentException e) {
       if (!isCapacityFailure(e)) {
@@ -468,7 +469,7 @@ public final class MemoryTier implements AutoCloseable {
         int type = WriteBuffer.type(packed);
         if (type == WriteBuffer.WRITE) {
           permits++;
-          applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), events[at + 3]);
+          applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), events[at + 3], WriteBuffer.isInsert(packed));
         } else {
           if (type == WriteBuffer.REMOVE) {
             permits++;
@@ -482,8 +483,13 @@ public final class MemoryTier implements AutoCloseable {
     }
   }
 
-  private void applyWrite(long keyHigh, long keyLow, int weight, long expiresAt) {
-    entriesBeforeEviction = policy.size() + (policy.contains(keyHigh, keyLow) ? 0 : 1);
+  /**
+   * Replays a write. {@code insert} says the map did not hold the key, so neither does the policy
+   * once the earlier events of that key are replayed (a race with an eviction can make it wrong,
+   * which only shifts one eviction between the size and bytes causes).
+   */
+  private void applyWrite(long keyHigh, long keyLow, int weight, long expiresAt, boolean insert) {
+    entriesBeforeEviction = policy.size() + (insert ? 1 : 0);
     policy.recordWrite(keyHigh, keyLow, weight, evictionSink);
     if (expiresAt != 0) {
       expiryIndex.add(expiresAt, keyHigh, keyLow);
@@ -747,7 +753,7 @@ public final class MemoryTier implements AutoCloseable {
     try {
       for (int i : stored.byLastAccess()) {
         storedBytes.add(stored.weights[i]);
-        applyWrite(stored.highs[i], stored.lows[i], stored.weights[i], stored.expiries[i]);
+        applyWrite(stored.highs[i], stored.lows[i], stored.weights[i], stored.expiries[i], true);
       }
       drainBuffers();
     } finally {

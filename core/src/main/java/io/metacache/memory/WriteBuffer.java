@@ -20,6 +20,8 @@ final class WriteBuffer {
 
   /** An insert or update by a user; holds a write permit. */
   static final int WRITE = 0;
+  /** Flag on {@link #WRITE}: the key was absent from the map, so this adds an entry. */
+  static final int INSERT_FLAG = 1 << 8;
   /** A removal by a user (explicit, or an expired entry found on read); holds a write permit. */
   static final int REMOVE = 1;
   /** A removal by the drainer (eviction, expiry sweep, clear); holds no permit. */
@@ -31,6 +33,8 @@ final class WriteBuffer {
   private long[] active;
   private int activeCount;
   private long[] spare;
+  /** Mirrors {@code activeCount != 0} for a lock-free emptiness check. */
+  private volatile boolean nonEmpty;
 
   WriteBuffer(int initialEvents) {
     this.active = new long[initialEvents * STRIDE];
@@ -47,10 +51,12 @@ final class WriteBuffer {
     active[at + 2] = ((long) type << 32) | (weight & 0xFFFF_FFFFL);
     active[at + 3] = expiresAt;
     activeCount++;
+    nonEmpty = true;
   }
 
-  synchronized boolean isEmpty() {
-    return activeCount == 0;
+  /** Whether events are waiting; a racy hint, exact once writers are quiet. */
+  boolean isEmpty() {
+    return !nonEmpty;
   }
 
   /**
@@ -66,6 +72,7 @@ final class WriteBuffer {
     active = spare;
     spare = full;
     activeCount = 0;
+    nonEmpty = false;
     return count;
   }
 
@@ -75,7 +82,11 @@ final class WriteBuffer {
   }
 
   static int type(long packed) {
-    return (int) (packed >>> 32);
+    return (int) (packed >>> 32) & ~INSERT_FLAG;
+  }
+
+  static boolean isInsert(long packed) {
+    return ((packed >>> 32) & INSERT_FLAG) != 0;
   }
 
   static int weight(long packed) {
