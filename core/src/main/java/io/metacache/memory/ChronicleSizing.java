@@ -90,10 +90,12 @@ final class ChronicleSizing {
     return new ChronicleSizing(maxEntries, maxBytes, maxEntryBytes, averageEntryBytes);
   }
 
-  /** Applies the geometry to a byte[]-valued map builder keyed by 16-byte keys. */
-  ChronicleMapBuilder<byte[], byte[]> configure(ChronicleMapBuilder<byte[], byte[]> builder) {
-    return builder
-        .constantKeySizeBySample(new byte[KEY_BYTES])
+  /** A map builder with the tier's key and value marshalling and this geometry. */
+  ChronicleMapBuilder<Key128, ValueSink> builder() {
+    return ChronicleMapBuilder.of(Key128.class, ValueSink.class)
+        .keyReaderAndDataAccess(new Key128Reader(), new Key128DataAccess())
+        .valueReaderAndDataAccess(new ValueSinkReader(), new ValueSinkDataAccess())
+        .constantKeySizeBySample(new Key128())
         .averageValueSize(averageValueSize)
         .actualSegments(segments)
         .entriesPerSegment(entriesPerSegment)
@@ -105,7 +107,7 @@ final class ChronicleSizing {
   }
 
   /** Whether a recovered map was created with this geometry (else its sizing argument is void). */
-  boolean matches(ChronicleMap<byte[], byte[]> map) {
+  boolean matches(ChronicleMap<?, ?> map) {
     if (!(map instanceof VanillaChronicleHash)) {
       return false;
     }

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -42,11 +41,13 @@ import org.slf4j.LoggerFactory;
  *
  * Keys are the two longs of a {@code CacheKey}, stored as 16 native-order bytes; values are
  * encoded entries ({@link EntryLayout}), opaque to the tier except for the header's magic and
- * expires-at. The hit path ({@link #get(long, long, MutableDirectBuffer, int)}) opens a Chronicle
- * query context with a reused per-thread key, reads expires-at in place and copies the value
- * straight from the segment into the caller's buffer: no value object, no allocation. Puts wrap
- * the caller's bytes (reused per-thread wrappers) and insert them through the same context, under
- * the key's segment lock. {@link ChronicleSizing} derives the map geometry from the bounds so
+ * expires-at. The hit path ({@link #get(long, long, MutableDirectBuffer, int)}) goes through
+ * Chronicle's optimized {@code getUsing}, with a per-thread key ({@link Key128}, served without
+ * allocation by {@link Key128DataAccess}) and a per-thread {@link ValueSink} as the "value": its
+ * reader runs under the segment read lock, checks expires-at in place and copies the stored bytes
+ * straight into the caller's buffer. No value object, no allocation. Writes use a query context
+ * with the update lock, wrapping the caller's bytes (reused per-thread wrappers) as the value.
+ * {@link ChronicleSizing} derives the map geometry from the bounds so
  * that Chronicle's "extra segment tier" and "entry too large" failures cannot be reached; entries
  * above {@code maxEntryBytes} are refused (counted), since a lower tier may still keep them.
  *
@@ -88,9 +89,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Persistence</h2>
  *
- * With a file, the map lives in that file: {@code recoverPersistedTo} reopens it after a clean
- * or an unclean stop (a killed process leaves segment locks held; recovery clears them and drops
- * corrupt entries by checksum). At start the tier replays every stored entry into the policy in
+ * With a file, the map lives in that file. A clean {@link #close()} leaves a {@code .clean}
+ * marker beside it, which the next open takes away before writing anything: with the marker the
+ * file is simply reopened; without it the last process stopped uncleanly (a killed process leaves
+ * segment locks held and entries half written) and {@code recoverPersistedTo} clears the locks and
+ * drops entries whose checksum fails. At start the tier replays every stored entry into the policy in
  * order of the header's last-access time and into the expiry index, dropping expired ones. A
  * file that cannot be recovered, or was written with a different geometry, is moved aside and
  * the tier starts cold: it is a cache. Without a file the map is in anonymous memory.
@@ -101,11 +104,11 @@ import org.slf4j.LoggerFactory;
 public final class MemoryTier implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryTier.class);
-  private static final int KEY_BYTES = ChronicleSizing.KEY_BYTES;
+  private static final int SCRATCH_SLOTS = 64;
   /** {@link #removeEntry} condition meaning "whatever the entry's expiry". */
   private static final long UNCONDITIONAL = Long.MIN_VALUE;
 
-  private final ChronicleMap<byte[], byte[]> map;
+  private final ChronicleMap<Key128, ValueSink> map;
   private final ChronicleSizing sizing;
   private final EvictionPolicy policy;
   private final PolicyKind policyKind;
@@ -114,7 +117,13 @@ public final class MemoryTier implements AutoCloseable {
   private final WriteBuffer writeBuffer;
   private final ExpiryIndex expiryIndex = new ExpiryIndex();
   private final AtomicLong pendingWrites = new AtomicLong();
-  private final ThreadLocal<ThreadScratch> scratch = ThreadLocal.withInitial(ThreadScratch::new);
+  private final ThreadLocal<ThreadScratch> scratchByThreadLocal = ThreadLocal.withInitial(this::newScratch);
+  /**
+   * A direct-mapped cache of scratches by thread id in front of the thread-local: a hit is an
+   * array load and an owner check, cheaper than a {@link ThreadLocal} lookup that collides with
+   * Chronicle's own thread-locals. Colliding threads fall back to the thread-local.
+   */
+  private final ThreadScratch[] scratchByThreadId = new ThreadScratch[SCRATCH_SLOTS];
   private final LongSupplier clock;
   private final long maxEntries;
   private final long maxBytes;
@@ -187,74 +196,52 @@ public final class MemoryTier implements AutoCloseable {
    * {@link IndexOutOfBoundsException} (size it for {@code maxEntryBytes}).
    */
   public int get(long keyHigh, long keyLow, MutableDirectBuffer destination, int offset) {
-    ThreadScratch s = scratch.get();
-    int length = -1;
-    boolean expired = false;
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
-      if (entry != null) {
-        Data<byte[]> value = entry.value();
-        RandomDataInput in = value.bytes();
-        long at = value.offset();
-        int size = (int) value.size();
-        long expiresAt = EntryHeader.expiresAt(in, at, size);
-        if (expiresAt != 0 && expiresAt <= clock.getAsLong()) {
-          expired = true;
-        } else {
-          destination.checkLimit(offset + size);
-          byte[] array = destination.byteArray();
-          if (array != null) {
-            in.read(at, array, (int) (destination.wrapAdjustment() + offset), size);
-          } else {
-            in.nativeRead(at, destination.addressOffset() + offset, size);
-          }
-          length = size;
-        }
-      }
+    ThreadScratch s = scratch();
+    ValueSink sink = s.sink.copyInto(destination, offset);
+    try {
+      map.getUsing(s.key(keyHigh, keyLow), sink);
+      return afterRead(keyHigh, keyLow, sink.length);
+    } finally {
+      sink.destination = null;
     }
-    return afterRead(keyHigh, keyLow, length, expired);
   }
 
   /** The entry for the key as a new array, or null on a miss (absent or expired). */
   public byte[] get(long keyHigh, long keyLow) {
-    ThreadScratch s = scratch.get();
-    byte[] result = null;
-    boolean expired = false;
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
-      if (entry != null) {
-        Data<byte[]> value = entry.value();
-        RandomDataInput in = value.bytes();
-        long at = value.offset();
-        int size = (int) value.size();
-        long expiresAt = EntryHeader.expiresAt(in, at, size);
-        if (expiresAt != 0 && expiresAt <= clock.getAsLong()) {
-          expired = true;
-        } else {
-          result = new byte[size];
-          in.read(at, result, 0, size);
-        }
-      }
-    }
-    afterRead(keyHigh, keyLow, result == null ? -1 : result.length, expired);
-    return result;
+    ThreadScratch s = scratch();
+    ValueSink sink = s.sink.allocate();
+    map.getUsing(s.key(keyHigh, keyLow), sink);
+    byte[] result = sink.allocated;
+    sink.allocated = null;
+    return afterRead(keyHigh, keyLow, sink.length) < 0 ? null : result;
   }
 
   /** Whether an unexpired entry is held for the key; counts neither a hit nor a miss. */
   public boolean contains(long keyHigh, long keyLow) {
-    ThreadScratch s = scratch.get();
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
-      if (entry == null) {
-        return false;
-      }
-      Data<byte[]> value = entry.value();
-      long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), value.size());
-      return expiresAt == 0 || expiresAt > clock.getAsLong();
-    }
+    ThreadScratch s = scratch();
+    ValueSink sink = s.sink.peek();
+    map.getUsing(s.key(keyHigh, keyLow), sink);
+    return sink.length >= 0;
   }
 
-  private int afterRead(long keyHigh, long keyLow, int length, boolean expired) {
+  @SuppressWarnings("deprecation") // Thread.getId: threadId() is Java 19+; we target 17
+  private ThreadScratch scratch() {
+    Thread thread = Thread.currentThread();
+    int slot = (int) thread.getId() & (SCRATCH_SLOTS - 1);
+    ThreadScratch s = scratchByThreadId[slot];
+    if (s != null && s.owner == thread) {
+      return s;
+    }
+    s = scratchByThreadLocal.get();
+    scratchByThreadId[slot] = s;
+    return s;
+  }
+
+  private ThreadScratch newScratch() {
+    return new ThreadScratch(clock);
+  }
+
+  private int afterRead(long keyHigh, long keyLow, int length) {
     if (length >= 0) {
       hits.increment();
       if (readBuffer.offer(keyHigh, keyLow)) {
@@ -263,7 +250,7 @@ public final class MemoryTier implements AutoCloseable {
       return length;
     }
     misses.increment();
-    if (expired) {
+    if (length == ValueSink.EXPIRED) {
       acquireWritePermit();
       if (removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, clock.getAsLong())) {
         expirations.increment();
@@ -290,7 +277,7 @@ public final class MemoryTier implements AutoCloseable {
       refused.increment();
       return false;
     }
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     return store(keyHigh, keyLow, s, s.wrap(encodedEntry), offset, length);
   }
 
@@ -301,7 +288,7 @@ public final class MemoryTier implements AutoCloseable {
       refused.increment();
       return false;
     }
-    ThreadScratch s = scratch.get();
+    ThreadScratch s = scratch();
     byte[] array = encodedEntry.byteArray();
     if (array != null) {
       return store(keyHigh, keyLow, s, s.wrap(array), encodedEntry.wrapAdjustment() + offset, length);
@@ -314,19 +301,27 @@ public final class MemoryTier implements AutoCloseable {
     int weight = sizing.weight(length);
     acquireWritePermit();
     boolean stored = false;
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
-      MapEntry<byte[], byte[]> existing = c.entry();
-      Data<byte[]> value = c.wrapValueBytesAsData(source, at, length);
+      MapEntry<Key128, ValueSink> existing = c.entry();
+      Data<ValueSink> value = c.wrapValueBytesAsData(source, at, length);
+      // The expiry index needs a new record only when the expiry changes: a live entry's
+      // current expiry always has its record, in the index or in a pending write event.
+      long newExpiryRecord = expiresAt;
       if (existing != null) {
-        int previousWeight = sizing.weight((int) existing.value().size());
+        Data<ValueSink> previous = existing.value();
+        int previousLength = (int) previous.size();
+        if (EntryHeader.expiresAt(previous.bytes(), previous.offset(), previousLength) == expiresAt) {
+          newExpiryRecord = 0;
+        }
         c.replaceValue(existing, value);
-        storedBytes.add(weight - previousWeight);
+        storedBytes.add(weight - sizing.weight(previousLength));
       } else {
         c.insert(c.absentEntry(), value);
         storedBytes.add(weight);
       }
-      writeBuffer.append(WriteBuffer.WRITE, keyHigh, keyLow, weight, expiresAt);
+      writeBuffer.append(existing == null ? WriteBuffer.WRITE | WriteBuffer.INSERT_FLAG : WriteBuffer.WRITE,
+          keyHigh, keyLow, weight, newExpiryRecord);
       stored = true;
     } catch (IllegalStateException | IllegalArgumentException e) {
       if (!isCapacityFailure(e)) {
@@ -374,9 +369,9 @@ public final class MemoryTier implements AutoCloseable {
     try {
       drainBuffers();
       for (int i = 0; i < map.segments(); i++) {
-        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+        try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
           c.forEachSegmentEntry(entry -> {
-            Data<byte[]> key = entry.key();
+            Data<Key128> key = entry.key();
             long keyHigh = key.bytes().readLong(key.offset());
             long keyLow = key.bytes().readLong(key.offset() + 8);
             int weight = sizing.weight((int) entry.value().size());
@@ -421,14 +416,14 @@ public final class MemoryTier implements AutoCloseable {
    * its expires-at is set and not after {@code expiredBy}; logs the event under the segment lock.
    */
   private boolean removeEntry(long keyHigh, long keyLow, int eventType, long expiredBy) {
-    ThreadScratch s = scratch.get();
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
+    ThreadScratch s = scratch();
+    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
-      MapEntry<byte[], byte[]> entry = c.entry();
+      MapEntry<Key128, ValueSink> entry = c.entry();
       if (entry == null) {
         return false;
       }
-      Data<byte[]> value = entry.value();
+      Data<ValueSink> value = entry.value();
       int size = (int) value.size();
       if (expiredBy != UNCONDITIONAL) {
         long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
@@ -500,7 +495,7 @@ public final class MemoryTier implements AutoCloseable {
         int type = WriteBuffer.type(packed);
         if (type == WriteBuffer.WRITE) {
           permits++;
-          applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), events[at + 3]);
+          applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), events[at + 3], WriteBuffer.isInsert(packed));
         } else {
           if (type == WriteBuffer.REMOVE) {
             permits++;
@@ -514,8 +509,13 @@ public final class MemoryTier implements AutoCloseable {
     }
   }
 
-  private void applyWrite(long keyHigh, long keyLow, int weight, long expiresAt) {
-    entriesBeforeEviction = policy.size() + (policy.contains(keyHigh, keyLow) ? 0 : 1);
+  /**
+   * Replays a write. {@code insert} says the map did not hold the key, so neither does the policy
+   * once the earlier events of that key are replayed (a race with an eviction can make it wrong,
+   * which only shifts one eviction between the size and bytes causes).
+   */
+  private void applyWrite(long keyHigh, long keyLow, int weight, long expiresAt, boolean insert) {
+    entriesBeforeEviction = policy.size() + (insert ? 1 : 0);
     policy.recordWrite(keyHigh, keyLow, weight, evictionSink);
     if (expiresAt != 0) {
       expiryIndex.add(expiresAt, keyHigh, keyLow);
@@ -538,13 +538,13 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   private boolean isCurrentExpiry(long expiresAt, long keyHigh, long keyLow) {
-    ThreadScratch s = scratch.get();
-    try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.key(keyHigh, keyLow), 0, KEY_BYTES)) {
-      MapEntry<byte[], byte[]> entry = c.entry();
+    ThreadScratch s = scratch();
+    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
+      MapEntry<Key128, ValueSink> entry = c.entry();
       if (entry == null) {
         return false;
       }
-      Data<byte[]> value = entry.value();
+      Data<ValueSink> value = entry.value();
       return EntryHeader.expiresAt(value.bytes(), value.offset(), value.size()) == expiresAt;
     }
   }
@@ -645,6 +645,18 @@ public final class MemoryTier implements AutoCloseable {
     } finally {
       policyLock.unlock();
     }
+    if (file != null) {
+      try {
+        Files.createFile(cleanMarker(file));
+      } catch (IOException e) {
+        LOG.warn("cannot mark {} as cleanly closed; the next open will run recovery", file, e);
+      }
+    }
+  }
+
+  /** Exists only while the persisted map is closed after a clean {@link #close()}. */
+  private static Path cleanMarker(Path file) {
+    return file.resolveSibling(file.getFileName() + ".clean");
   }
 
   @Override
@@ -690,9 +702,9 @@ public final class MemoryTier implements AutoCloseable {
   /** Visits the keys the map holds. */
   void forEachStoredKey(KeyVisitor visitor) {
     for (int i = 0; i < map.segments(); i++) {
-      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+      try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
         c.forEachSegmentEntry(entry -> {
-          Data<byte[]> key = entry.key();
+          Data<Key128> key = entry.key();
           visitor.visit(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8));
         });
       }
@@ -702,9 +714,8 @@ public final class MemoryTier implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Opening and warm start
 
-  private static ChronicleMap<byte[], byte[]> openMap(ChronicleSizing sizing, Path file) {
-    ChronicleMapBuilder<byte[], byte[]> builder =
-        sizing.configure(ChronicleMapBuilder.of(byte[].class, byte[].class)).name("metacache-memory");
+  private static ChronicleMap<Key128, ValueSink> openMap(ChronicleSizing sizing, Path file) {
+    ChronicleMapBuilder<Key128, ValueSink> builder = sizing.builder().name("metacache-memory");
     if (file == null) {
       return builder.create();
     }
@@ -714,19 +725,22 @@ public final class MemoryTier implements AutoCloseable {
         Files.createDirectories(parent);
       }
       File f = file.toFile();
+      Path cleanMarker = cleanMarker(file);
+      // The marker is taken away before any write, so it exists only after a clean close.
+      boolean closedCleanly = Files.deleteIfExists(cleanMarker);
       if (f.exists() && f.length() > 0) {
-        ChronicleMap<byte[], byte[]> recovered = null;
+        ChronicleMap<Key128, ValueSink> reopened = null;
         try {
-          recovered = builder.recoverPersistedTo(f, false);
-          if (sizing.matches(recovered)) {
-            return recovered;
+          reopened = closedCleanly ? builder.createPersistedTo(f) : builder.recoverPersistedTo(f, false);
+          if (sizing.matches(reopened)) {
+            return reopened;
           }
           LOG.warn("{} was written with a different geometry; moving it aside and starting cold", file);
         } catch (IOException | RuntimeException e) {
-          LOG.warn("cannot recover {}; moving it aside and starting cold", file, e);
+          LOG.warn("cannot reopen {}; moving it aside and starting cold", file, e);
         }
-        if (recovered != null) {
-          recovered.close();
+        if (reopened != null) {
+          reopened.close();
         }
         Path aside = file.resolveSibling(file.getFileName() + ".unusable-" + System.currentTimeMillis());
         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
@@ -748,10 +762,10 @@ public final class MemoryTier implements AutoCloseable {
     long now = clock.getAsLong();
     StoredEntries stored = new StoredEntries();
     for (int i = 0; i < map.segments(); i++) {
-      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+      try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
         c.forEachSegmentEntry(entry -> {
-          Data<byte[]> key = entry.key();
-          Data<byte[]> value = entry.value();
+          Data<Key128> key = entry.key();
+          Data<ValueSink> value = entry.value();
           int size = (int) value.size();
           long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
           if (expiresAt != 0 && expiresAt <= now) {
@@ -768,7 +782,7 @@ public final class MemoryTier implements AutoCloseable {
     try {
       for (int i : stored.byLastAccess()) {
         storedBytes.add(stored.weights[i]);
-        applyWrite(stored.highs[i], stored.lows[i], stored.weights[i], stored.expiries[i]);
+        applyWrite(stored.highs[i], stored.lows[i], stored.weights[i], stored.expiries[i], true);
       }
       drainBuffers();
     } finally {

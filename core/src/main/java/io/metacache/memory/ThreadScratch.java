@@ -1,26 +1,32 @@
 package io.metacache.memory;
 
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 
 /**
- * Per-thread, reused wrappers that let the tier hand keys and values to Chronicle without
- * allocating: a 16-byte native key store and a pointer store re-aimed at off-heap sources. A
+ * Per-thread, reused objects that let the tier hand keys and values to Chronicle without
+ * allocating: the key, the value sink of the read path, and a pointer store re-aimed at off-heap
+ * sources. A
  * heap source is wrapped once and the wrapper kept while the same array is offered again (the
  * common case of a caller reusing its encode buffer); that keeps one array reachable per thread.
  */
 final class ThreadScratch {
 
-  private final BytesStore<?, Void> key = BytesStore.nativeStoreWithFixedCapacity(ChronicleSizing.KEY_BYTES);
+  /** The thread this scratch belongs to; final, so a racy read of the slot sees it whole. */
+  final Thread owner = Thread.currentThread();
+  private final Key128 key = new Key128();
+  final ValueSink sink;
   private final PointerBytesStore pointer = BytesStore.nativePointer();
   private byte[] wrappedArray;
   private BytesStore<?, byte[]> wrappedStore;
 
-  /** The key as 16 native-order bytes: high long then low long. */
-  BytesStore<?, Void> key(long keyHigh, long keyLow) {
-    key.writeLong(0, keyHigh);
-    key.writeLong(8, keyLow);
-    return key;
+  ThreadScratch(LongSupplier clock) {
+    this.sink = new ValueSink(clock);
+  }
+
+  Key128 key(long keyHigh, long keyLow) {
+    return key.set(keyHigh, keyLow);
   }
 
   BytesStore<?, byte[]> wrap(byte[] array) {

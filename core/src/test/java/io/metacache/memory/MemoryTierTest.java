@@ -149,6 +149,19 @@ class MemoryTierTest {
   }
 
   @Test
+  void theDefaultPolicyIsWindowTinyLfu() {
+    try (MemoryTier tier = MemoryTier.builder().maxEntries(100).maxBytes(1 << 20).maxEntryBytes(4096)
+        .averageEntryBytes(512).expirySweepInterval(Duration.ZERO).build()) {
+      assertThat(tier.policy()).isEqualTo(PolicyKind.WTINYLFU);
+      for (long k = 0; k < 1000; k++) {
+        tier.put(k, k, TestEntries.entry(300, 0, k));
+        tier.get(k % 7, k % 7);
+      }
+      TierInvariants.assertConsistentAndBounded(tier, 100, 1 << 20);
+    }
+  }
+
+  @Test
   void sweeperThreadRemovesExpiredEntriesInTheBackground() throws Exception {
     try (MemoryTier tier = MemoryTier.builder().maxEntries(100).maxBytes(1 << 20).maxEntryBytes(4096)
         .averageEntryBytes(512).policy(PolicyKind.LRU).clock(clock)
