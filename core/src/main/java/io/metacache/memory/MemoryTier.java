@@ -397,12 +397,12 @@ public final class MemoryTier implements AutoCloseable {
   public void forEachEntry(EntryVisitor visitor) {
     Objects.requireNonNull(visitor, "visitor");
     for (int i = 0; i < map.segments(); i++) {
-      try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+      try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
         c.forEachSegmentEntry(entry -> {
-          Data<byte[]> key = entry.key();
+          Data<Key128> key = entry.key();
           long keyHigh = key.bytes().readLong(key.offset());
           long keyLow = key.bytes().readLong(key.offset() + 8);
-          Data<byte[]> value = entry.value();
+          Data<ValueSink> value = entry.value();
           byte[] copy = new byte[(int) value.size()];
           value.bytes().read(value.offset(), copy, 0, copy.length);
           visitor.visit(keyHigh, keyLow, copy);
