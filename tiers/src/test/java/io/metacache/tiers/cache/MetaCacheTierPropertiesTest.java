@@ -356,10 +356,7 @@ class MetaCacheTierPropertiesTest {
         Path away = dir.resolveSibling("disk.away");
         Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(dir, "not a directory"); // root-proof: chmod does not stop root
-        return () -> {
-          Files.delete(dir);
-          Files.move(away, dir, StandardCopyOption.ATOMIC_MOVE);
-        };
+        return () -> restoreDirectory(dir, away);
       }
       case SQLITE_LOCKED -> {
         Connection c = exclusiveLock(fx.config.cacheDirectory().resolve("sqlite").resolve("metacache.db"));
@@ -371,6 +368,53 @@ class MetaCacheTierPropertiesTest {
       }
       default -> throw new IllegalArgumentException(failure.name());
     }
+  }
+
+  /**
+   * Puts the original disk directory back. The tier retries while it is broken, and once the
+   * placeholder file is gone it may recreate the directory and write into it before the move:
+   * what it wrote meanwhile is merged into the original, then the original moves back.
+   */
+  static void restoreDirectory(Path dir, Path away) throws IOException {
+    Files.deleteIfExists(dir);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Files.move(away, dir, StandardCopyOption.ATOMIC_MOVE);
+        return;
+      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+        if (attempt > 50) {
+          throw e;
+        }
+        mergeInto(dir, away);
+      } catch (java.nio.file.FileSystemException e) {
+        if (attempt > 50 || !Files.isDirectory(dir)) {
+          throw e;
+        }
+        mergeInto(dir, away);
+      }
+    }
+  }
+
+  private static void mergeInto(Path recreated, Path original) throws IOException {
+    if (!Files.isDirectory(recreated)) {
+      Files.deleteIfExists(recreated);
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(recreated)) {
+      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Path target = original.resolve(recreated.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          if (!p.equals(recreated)) {
+            Files.createDirectories(target);
+            Files.deleteIfExists(p);
+          }
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.move(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Files.deleteIfExists(recreated);
   }
 
   /** Another connection holding {@code BEGIN EXCLUSIVE} on the database; close it to release. */
