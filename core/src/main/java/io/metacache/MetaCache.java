@@ -607,7 +607,13 @@ public final class MetaCache implements AutoCloseable {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
       if (writeBehind != null) {
-        writeBehind.put(hi, lo, bytes, expiresAt); // under the monitor: ring order = memory order
+        // Under the monitor: ring order = memory order. While the ring has room this costs a slot
+        // claim and a pending-view update. With full-policy=block and a full ring the thread parks
+        // here holding the monitor; that holds back only other writers and lower-tier readers of
+        // this one stripe of 1024, who would wait for the ring (writers) or the write (readers)
+        // anyway, while memory-tier hits take no lock. A full ring means the tiers are not keeping
+        // up, and then every producer waits whatever the locking.
+        writeBehind.put(hi, lo, bytes, expiresAt);
       }
     }
     indexKeeper.drainEvictionsIfMany();

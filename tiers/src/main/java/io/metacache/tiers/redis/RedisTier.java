@@ -66,8 +66,14 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
   private static final int SCAN_PAGE = 1000;
-  /** Commands per pipeline window; at most two windows are in flight so the request queue never overflows. */
-  private static final int MAX_WINDOW = 512;
+  /** Most commands per pipeline window. */
+  private static final int MAX_WINDOW = 1024;
+  /**
+   * Windows flushed and not yet awaited. With one more being queued that is {@code IN_FLIGHT + 1}
+   * windows, and a window is at most the request queue over {@code IN_FLIGHT + 2}, so the queue
+   * never overflows.
+   */
+  private static final int IN_FLIGHT = 4;
 
   private final RedisSettings settings;
   private final RedisConnections connections;
@@ -90,7 +96,7 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
     this.channel = settings.channel().getBytes(StandardCharsets.US_ASCII);
     this.origin = new byte[InvalidationMessage.ORIGIN_LENGTH];
     new SecureRandom().nextBytes(origin);
-    this.window = Math.max(1, Math.min(MAX_WINDOW, settings.requestQueueSize() / 4));
+    this.window = Math.max(1, Math.min(MAX_WINDOW, settings.requestQueueSize() / (IN_FLIGHT + 2)));
     this.timeoutNanos = settings.timeout().toNanos();
   }
 
@@ -185,8 +191,8 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
     publishInvalidations(highs, lows, deletes);
   }
 
-  // Queues the batch in windows of `window` commands, flushing each, and waits for window i-1 before
-  // queuing window i+1: at most two windows are outstanding. That keeps the connection's bounded
+  // Queues the batch in windows of `window` commands, flushing each, and waits for window i-IN_FLIGHT+1
+  // before queuing window i+1: at most IN_FLIGHT windows are outstanding. That keeps the connection's bounded
   // request queue from overflowing however large the batch, and, since Lettuce starts a command's
   // timeout when it is queued rather than when it is flushed, keeps every command's wait short.
   private void pipeline(List<TierOperation> batch, long now) {
@@ -205,7 +211,7 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
           queued = end;
           connections.flushBatch();
         }
-        int mustAwait = Math.max(0, queued - 2 * window);
+        int mustAwait = Math.max(0, queued - IN_FLIGHT * window);
         await(futures, awaited, mustAwait);
         awaited = Math.max(awaited, mustAwait);
       }

@@ -35,11 +35,12 @@ final class Schema {
 
   /**
    * Insert or replace one row. {@code metadata_json} is kept only if it is valid JSON, so that
-   * {@code json_extract} over the column never fails on a bad row.
+   * {@code json_extract} over the column never fails on a bad row. Parameters are numbered so the
+   * JSON ({@code ?8}) is bound once though the statement reads it twice.
    */
   static final String UPSERT = "INSERT INTO entries"
       + " (key, value, expires_at, fingerprint, file_size, mtime_ns, cached_at, metadata_json, path, profile)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN json_valid(?) THEN ? END, ?, ?)"
+      + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN json_valid(?8) THEN ?8 END, ?9, ?10)"
       + " ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at,"
       + " fingerprint = excluded.fingerprint, file_size = excluded.file_size,"
       + " mtime_ns = excluded.mtime_ns, cached_at = excluded.cached_at,"

@@ -135,16 +135,40 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
     // The describer is caller code that may be slow: run it before taking the write lock.
     RowDescription[] rows = describe(batch);
     writer.transaction("applying a batch of " + batch.size() + " operations", w -> {
-      for (int i = 0; i < batch.size(); i++) {
-        TierOperation op = batch.get(i);
-        byte[] key = StoredKey.toBlob(op.keyHigh(), op.keyLow());
-        if (op.kind() == TierOperation.Kind.DELETE) {
-          PreparedStatement delete = w.delete();
-          delete.setBytes(1, key);
-          delete.executeUpdate();
-        } else {
-          upsert(w.upsert(), key, op, rows == null ? RowDescription.EMPTY : rows[i]);
+      // Runs of one kind go through addBatch/executeBatch: the driver still steps row by row,
+      // but binds and steps in one call per run instead of one JDBC round per row. Runs keep the
+      // batch's order, so a delete after a put of one key still lands last.
+      int n = batch.size();
+      int start = 0;
+      while (start < n) {
+        TierOperation.Kind kind = batch.get(start).kind();
+        int end = start + 1;
+        while (end < n && batch.get(end).kind() == kind) {
+          end++;
         }
+        PreparedStatement ps = kind == TierOperation.Kind.DELETE ? w.delete() : w.upsert();
+        for (int i = start; i < end; i++) {
+          TierOperation op = batch.get(i);
+          byte[] key = StoredKey.toBlob(op.keyHigh(), op.keyLow());
+          if (kind == TierOperation.Kind.DELETE) {
+            ps.setBytes(1, key);
+          } else {
+            bindUpsert(ps, key, op, rows == null ? RowDescription.EMPTY : rows[i]);
+          }
+          if (end - start == 1) {
+            ps.executeUpdate();
+          } else {
+            ps.addBatch();
+          }
+        }
+        if (end - start > 1) {
+          try {
+            ps.executeBatch();
+          } finally {
+            ps.clearBatch();
+          }
+        }
+        start = end;
       }
       return null;
     });
@@ -376,7 +400,7 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
     return rows;
   }
 
-  private static void upsert(PreparedStatement ps, byte[] key, TierOperation op, RowDescription row)
+  private static void bindUpsert(PreparedStatement ps, byte[] key, TierOperation op, RowDescription row)
       throws SQLException {
     byte[] value = op.value();
     ps.setBytes(1, key);
@@ -393,10 +417,8 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
       ps.setNull(6, java.sql.Types.INTEGER);
       ps.setNull(7, java.sql.Types.INTEGER);
     }
-    ps.setString(8, row.metadataJson());
-    ps.setString(9, row.metadataJson());
-    ps.setString(10, row.path());
-    ps.setString(11, row.profile());
-    ps.executeUpdate();
+    ps.setString(8, row.metadataJson()); // ?8 is used twice in the statement, bound once
+    ps.setString(9, row.path());
+    ps.setString(10, row.profile());
   }
 }
