@@ -2,6 +2,7 @@ package io.metacache.query;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -65,12 +66,21 @@ public final class MetadataQuery {
 
   /** Whether {@code entry} satisfies every criterion (expiry and the limit aside). */
   public boolean matches(IndexedEntry entry) {
+    return matches(entry, null);
+  }
+
+  /**
+   * {@link #matches(IndexedEntry)} with a matcher of the path pattern to reuse (reset to the
+   * entry's path), or {@code null} for a new one: one matcher per query instead of one per entry.
+   */
+  boolean matches(IndexedEntry entry, Matcher pathMatcher) {
     return (language == null || language.equals(entry.language()))
         && (function == null || entry.functions().contains(function))
         && (className == null || entry.classes().contains(className))
         && (referencedDoc == null || entry.referencedDocs().contains(referencedDoc))
         && (profile == null || profile.equals(entry.profile()))
-        && (pathPattern == null || pathPattern.matcher(entry.path()).find());
+        && (pathPattern == null
+            || (pathMatcher != null ? pathMatcher.reset(entry.path()) : pathPattern.matcher(entry.path())).find());
   }
 
   @Override

@@ -1,17 +1,17 @@
 package io.metacache.query;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NavigableSet;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Matcher;
 
 /**
  * Secondary indexes over cached entries: by language, function, class and referenced document,
@@ -21,9 +21,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * One document per (path, profile), the latest written: a file re-cached after a change replaces
  * its old document even though its key (a content hash) changed. Each key maps back to the
  * documents it backs (identical files share a key), so a removal by key, which is all that
- * invalidation, eviction and remote messages carry, finds them. Postings are sorted sets, and the
- * documents a sorted map, so a query walks its smallest posting in result order and stops at the
- * limit: the cost is that posting's length in the worst case, the limit in the best.
+ * invalidation, eviction and remote messages carry, finds them. Postings are sorted maps from a
+ * document's reference to the document itself, and the documents a sorted map, so a query walks
+ * its smallest posting in result order, reading each document without a lookup, and stops at the
+ * limit: the cost is that posting's length in the worst case, the limit in the best. (A posting
+ * that held references only would cost a lookup in the documents per candidate, O(log n) path
+ * comparisons, for the same memory: a {@code TreeSet} is a {@code TreeMap} inside.) A path
+ * pattern reuses one {@link Matcher} per query.
  *
  * <h2>Expiry</h2>
  * Each document keeps its entry's expires-at; queries skip expired documents, and a min-heap of
@@ -49,13 +53,15 @@ public final class QueryIndex {
 
   private record Expiry(long at, Ref ref, Key key) {}
 
+  private static final NavigableMap<Ref, Doc> EMPTY = Collections.emptyNavigableMap();
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final NavigableMap<Ref, Doc> docs = new TreeMap<>();
   private final Map<Key, List<Ref>> byKey = new HashMap<>();
-  private final Map<String, NavigableSet<Ref>> byLanguage = new HashMap<>();
-  private final Map<String, NavigableSet<Ref>> byFunction = new HashMap<>();
-  private final Map<String, NavigableSet<Ref>> byClass = new HashMap<>();
-  private final Map<String, NavigableSet<Ref>> byDoc = new HashMap<>();
+  private final Map<String, NavigableMap<Ref, Doc>> byLanguage = new HashMap<>();
+  private final Map<String, NavigableMap<Ref, Doc>> byFunction = new HashMap<>();
+  private final Map<String, NavigableMap<Ref, Doc>> byClass = new HashMap<>();
+  private final Map<String, NavigableMap<Ref, Doc>> byDoc = new HashMap<>();
   private final PriorityQueue<Expiry> expiries = new PriorityQueue<>(Comparator.comparingLong(Expiry::at));
 
   /**
@@ -79,16 +85,16 @@ public final class QueryIndex {
       docs.put(ref, doc);
       byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(ref);
       if (entry.language() != null) {
-        post(byLanguage, entry.language(), ref);
+        post(byLanguage, entry.language(), ref, doc);
       }
       for (String f : entry.functions()) {
-        post(byFunction, f, ref);
+        post(byFunction, f, ref, doc);
       }
       for (String c : entry.classes()) {
-        post(byClass, c, ref);
+        post(byClass, c, ref, doc);
       }
       for (String d : entry.referencedDocs()) {
-        post(byDoc, d, ref);
+        post(byDoc, d, ref, doc);
       }
       if (entry.expiresAtMillis() != 0) {
         expiries.add(new Expiry(entry.expiresAtMillis(), ref, key));
@@ -172,12 +178,13 @@ public final class QueryIndex {
     purgeExpired(nowMillis);
     lock.readLock().lock();
     try {
-      Set<Ref> candidates = smallestPosting(query);
-      Iterable<Ref> walk = candidates != null ? candidates : docs.keySet();
+      NavigableMap<Ref, Doc> candidates = smallestPosting(query);
+      Collection<Doc> walk = (candidates != null ? candidates : docs).values();
+      Matcher pathMatcher = query.pathPattern().map(p -> p.matcher("")).orElse(null);
       List<IndexedEntry> out = new ArrayList<>(Math.min(query.limit(), 64));
-      for (Ref ref : walk) {
-        IndexedEntry e = docs.get(ref).entry;
-        if (!e.isExpired(nowMillis) && query.matches(e)) {
+      for (Doc doc : walk) {
+        IndexedEntry e = doc.entry;
+        if (!e.isExpired(nowMillis) && query.matches(e, pathMatcher)) {
           out.add(e);
           if (out.size() >= query.limit()) {
             break;
@@ -203,8 +210,8 @@ public final class QueryIndex {
   // ---------------------------------------------------------------- internals
 
   /** The shortest posting among the query's terms; an empty set if a term has none; null if no terms. */
-  private Set<Ref> smallestPosting(MetadataQuery q) {
-    Set<Ref> best = null;
+  private NavigableMap<Ref, Doc> smallestPosting(MetadataQuery q) {
+    NavigableMap<Ref, Doc> best = null;
     best = smaller(best, q.language().map(v -> posting(byLanguage, v)).orElse(null));
     best = smaller(best, q.function().map(v -> posting(byFunction, v)).orElse(null));
     best = smaller(best, q.className().map(v -> posting(byClass, v)).orElse(null));
@@ -212,7 +219,7 @@ public final class QueryIndex {
     return best;
   }
 
-  private static Set<Ref> smaller(Set<Ref> a, Set<Ref> b) {
+  private static NavigableMap<Ref, Doc> smaller(NavigableMap<Ref, Doc> a, NavigableMap<Ref, Doc> b) {
     if (a == null) {
       return b;
     }
@@ -222,18 +229,18 @@ public final class QueryIndex {
     return b.size() < a.size() ? b : a;
   }
 
-  private static Set<Ref> posting(Map<String, NavigableSet<Ref>> index, String term) {
-    NavigableSet<Ref> refs = index.get(term);
-    return refs != null ? refs : Set.of();
+  private static NavigableMap<Ref, Doc> posting(Map<String, NavigableMap<Ref, Doc>> index, String term) {
+    NavigableMap<Ref, Doc> refs = index.get(term);
+    return refs != null ? refs : EMPTY;
   }
 
-  private static void post(Map<String, NavigableSet<Ref>> index, String term, Ref ref) {
-    index.computeIfAbsent(term, t -> new TreeSet<>()).add(ref);
+  private static void post(Map<String, NavigableMap<Ref, Doc>> index, String term, Ref ref, Doc doc) {
+    index.computeIfAbsent(term, t -> new TreeMap<>()).put(ref, doc);
   }
 
-  private static void unpost(Map<String, NavigableSet<Ref>> index, String term, Ref ref) {
-    NavigableSet<Ref> refs = index.get(term);
-    if (refs != null && refs.remove(ref) && refs.isEmpty()) {
+  private static void unpost(Map<String, NavigableMap<Ref, Doc>> index, String term, Ref ref) {
+    NavigableMap<Ref, Doc> refs = index.get(term);
+    if (refs != null && refs.remove(ref) != null && refs.isEmpty()) {
       index.remove(term);
     }
   }
