@@ -21,6 +21,10 @@ import java.util.Map;
 public final class QueryLatencyTable {
   static final String CLASS = "QueryLatencyBenchmark";
   static final List<String> PERCENTILES = List.of("50.0", "90.0", "99.0", "99.9", "100.0");
+  static final String RESULTS_20 =
+      "language 20, function 18.6, className 13.0, referencedDoc 18.9, languageAndFunction 16.6, pathRegex 20";
+  static final String RESULTS_UNLIMITED =
+      "language 27,816, function 10,303, className 1,655, referencedDoc 4,102, languageAndFunction 2,963, pathRegex 50";
 
   private QueryLatencyTable() {}
 
@@ -39,7 +43,10 @@ public final class QueryLatencyTable {
         .append("`MetaCache.query` on a memory-only cache holding 100,000 source-file entries (languages, functions, ")
         .append("classes, referenced docs with Zipf-like name popularity; see the class Javadoc), one thread, ")
         .append("terms drawn from the same popularity. Sample mode, ").append(unit).append(". JMH ")
-        .append(first.settings().asOptions()).append(", JDK ").append(first.settings().jdkVersion()).append(".\n\n");
+        .append(first.settings().asOptions()).append(", JDK ").append(first.settings().jdkVersion()).append(".\n\n")
+        .append("Results per query, mean over the first 256 queries of each kind (the data and queries are seeded, ")
+        .append("so these are fixed; the trial setup prints them): limit 20: ").append(RESULTS_20)
+        .append("; unlimited: ").append(RESULTS_UNLIMITED).append(".\n\n");
     md.append("Machine: ").append(set.run("cpu", cpu())).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" processors (shared); load average when the run started: ").append(set.run("load.start", "not recorded"))
         .append(".\n\n");

@@ -10,8 +10,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +84,20 @@ public final class ScanTree {
       return walk.filter(Files::isRegularFile).filter(p -> !p.equals(root.resolve(MANIFEST))).sorted()
           .collect(Collectors.toList());
     }
+  }
+
+  /** How many of {@code files} have the same content as at least one other. */
+  public static int duplicateContentFiles(List<Path> files) throws IOException {
+    Map<String, Integer> byDigest = new HashMap<>();
+    for (Path f : files) {
+      try {
+        byDigest.merge(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))), 1,
+            Integer::sum);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return byDigest.values().stream().filter(c -> c > 1).mapToInt(Integer::intValue).sum();
   }
 
   private static Map<String, Object> build(Path root, int n) throws IOException {
