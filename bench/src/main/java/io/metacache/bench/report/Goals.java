@@ -54,10 +54,13 @@ public final class Goals {
     Optional<JmhResult> sha = set.find(FINGERPRINT, "sha256HeapArray", Map.of());
     if (xxh3.isPresent()) {
       JmhResult.Metric m = xxh3.get().primary();
-      rows.add(new Row("Full-content XXH3-128 >= 5 GB/s (1 MiB in memory)", gbps(m),
-          sha.map(s -> "SHA-256 " + gbps(s.primary())).orElse(""),
-          new Ratio("goal.xxh3.gbps", "XXH3-128 GB/s", m.score(), m.relativeError()),
-          m.score() >= 5.0, FINGERPRINT + ".xxh3HeapArray"));
+      double gbps = gigabytesPerSecond(m, 1 << 20);
+      rows.add(new Row("Full-content XXH3-128 >= 5 GB/s (1 MiB in memory)",
+          String.format(Locale.ROOT, "%.2f GB/s (%s per MiB)", gbps, time(m)),
+          sha.map(s -> String.format(Locale.ROOT, "SHA-256 %.2f GB/s", gigabytesPerSecond(s.primary(), 1 << 20)))
+              .orElse(""),
+          new Ratio("goal.xxh3.gbps", "XXH3-128 GB/s", gbps, m.relativeError()),
+          gbps >= 5.0, FINGERPRINT + ".xxh3HeapArray"));
     }
     for (String size : set.paramValues(FINGERPRINT, "fileMiB")) {
       Optional<JmhResult> sampled = set.find(FINGERPRINT, "sampledFingerprint", Map.of("fileMiB", size));
@@ -270,9 +273,24 @@ public final class Goals {
     return (Integer.parseInt(bytes) / 1024) + " KB";
   }
 
-  static String gbps(JmhResult.Metric m) {
-    return String.format(Locale.ROOT, "%.2f GB/s", m.score());
+  /**
+   * GB/s from a metric over {@code bytesPerOp}: a time per operation (SampleTime/AverageTime,
+   * e.g. us/op) is converted; a throughput metric is taken to be GB/s already.
+   */
+  static double gigabytesPerSecond(JmhResult.Metric m, long bytesPerOp) {
+    String unit = m.unit();
+    if (!unit.endsWith("/op")) {
+      return m.score();
+    }
+    double seconds = m.score() * switch (unit) {
+      case "ns/op" -> 1e-9;
+      case "us/op" -> 1e-6;
+      case "ms/op" -> 1e-3;
+      default -> 1.0;
+    };
+    return bytesPerOp / seconds / 1e9;
   }
+
 
   static String thrpt(JmhResult.Metric m) {
     return Format.score(m) + " " + m.unit();
