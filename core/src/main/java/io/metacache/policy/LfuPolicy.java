@@ -14,13 +14,12 @@ import java.util.Arrays;
  * bucket: the least recently used among the least frequently used. A write of a present key counts
  * as an access; a new key starts at frequency 1. The key being written is never its own victim.
  */
-final class LfuPolicy implements EvictionPolicy {
+final class LfuPolicy extends IndexedPolicy {
 
   private static final int NIL = SlotLists.NIL;
 
   private final long maximumEntries;
   private final long maximumWeight;
-  private final KeyIndex index;
   private final SlotLists members;
 
   // Per slot.
@@ -36,12 +35,11 @@ final class LfuPolicy implements EvictionPolicy {
   private int unusedBucket;
   private int firstBucket = NIL;
 
-  private long weightedSize;
 
   LfuPolicy(long maximumEntries, long maximumWeight) {
+    super(maximumEntries);
     this.maximumEntries = maximumEntries;
     this.maximumWeight = maximumWeight;
-    this.index = new KeyIndex((int) Math.min(maximumEntries + 1, 1 << 16));
     int slots = index.slotCapacity();
     this.members = new SlotLists(slots, 16);
     this.weights = new int[slots];
@@ -123,7 +121,8 @@ final class LfuPolicy implements EvictionPolicy {
     }
   }
 
-  private void unlink(int slot) {
+  @Override
+  void unlink(int slot) {
     int bucket = bucketOf[slot];
     members.remove(bucket, slot);
     if (members.isEmpty(bucket)) {
@@ -184,36 +183,6 @@ final class LfuPolicy implements EvictionPolicy {
       bucketOf = Arrays.copyOf(bucketOf, capacity);
       members.ensureSlotCapacity(capacity);
     }
-  }
-
-  @Override
-  public boolean recordRemoval(long keyHigh, long keyLow) {
-    int slot = index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow);
-    if (slot == KeyIndex.NONE) {
-      return false;
-    }
-    unlink(slot);
-    return true;
-  }
-
-  @Override
-  public boolean contains(long keyHigh, long keyLow) {
-    return index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow) != KeyIndex.NONE;
-  }
-
-  @Override
-  public int size() {
-    return index.size();
-  }
-
-  @Override
-  public long weightedSize() {
-    return weightedSize;
-  }
-
-  @Override
-  public void forEachKey(KeyVisitor visitor) {
-    index.forEachKey(visitor);
   }
 
   @Override

@@ -7,21 +7,19 @@ import java.util.Arrays;
  * write moves the key to the tail; eviction takes from the head until both bounds hold. Every
  * operation is O(1) and allocation-free once the arrays have grown to the working set.
  */
-final class LruPolicy implements EvictionPolicy {
+final class LruPolicy extends IndexedPolicy {
 
   private static final int QUEUE = 0;
 
   private final long maximumEntries;
   private final long maximumWeight;
-  private final KeyIndex index;
   private final SlotLists order;
   private int[] weights;
-  private long weightedSize;
 
   LruPolicy(long maximumEntries, long maximumWeight) {
+    super(maximumEntries);
     this.maximumEntries = maximumEntries;
     this.maximumWeight = maximumWeight;
-    this.index = new KeyIndex((int) Math.min(maximumEntries + 1, 1 << 16));
     this.order = new SlotLists(index.slotCapacity(), 1);
     this.weights = new int[index.slotCapacity()];
   }
@@ -74,7 +72,8 @@ final class LruPolicy implements EvictionPolicy {
     }
   }
 
-  private void unlink(int slot) {
+  @Override
+  void unlink(int slot) {
     order.remove(QUEUE, slot);
     weightedSize -= weights[slot];
     index.remove(slot);
@@ -86,36 +85,6 @@ final class LruPolicy implements EvictionPolicy {
       weights = Arrays.copyOf(weights, capacity);
       order.ensureSlotCapacity(capacity);
     }
-  }
-
-  @Override
-  public boolean recordRemoval(long keyHigh, long keyLow) {
-    int slot = index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow);
-    if (slot == KeyIndex.NONE) {
-      return false;
-    }
-    unlink(slot);
-    return true;
-  }
-
-  @Override
-  public boolean contains(long keyHigh, long keyLow) {
-    return index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow) != KeyIndex.NONE;
-  }
-
-  @Override
-  public int size() {
-    return index.size();
-  }
-
-  @Override
-  public long weightedSize() {
-    return weightedSize;
-  }
-
-  @Override
-  public void forEachKey(KeyVisitor visitor) {
-    index.forEachKey(visitor);
   }
 
   @Override

@@ -79,7 +79,7 @@ import java.util.Arrays;
  * and one ghost record. Aging touches the whole sketch once per ten capacities of increments. No
  * allocation after the arrays have grown to the working set.
  */
-final class WindowTinyLfuPolicy implements EvictionPolicy {
+final class WindowTinyLfuPolicy extends IndexedPolicy {
 
   static final int WARM_CANDIDATE = 6;
   /** Bound of the admission strictness counter. */
@@ -106,7 +106,6 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
   /** Whether region sizes are counted in weight (entries unbounded) rather than in entries. */
   private final boolean weightUnits;
   private final long maximumUnits;
-  private final KeyIndex index;
   private final SlotLists queues;
   private final FrequencySketch sketch;
   private final Ghosts ghosts;
@@ -118,7 +117,6 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
   // Per queue.
   private final int[] counts = new int[3];
   private final long[] queueWeights = new long[3];
-  private long weightedSize;
 
   // Region sizes in units, and the limits they give in both dimensions.
   private long windowUnits;
@@ -134,11 +132,11 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
   private long random = 0x9E3779B97F4A7C15L;
 
   WindowTinyLfuPolicy(long maximumEntries, long maximumWeight) {
+    super(maximumEntries);
     this.maximumEntries = maximumEntries;
     this.maximumWeight = maximumWeight;
     this.weightUnits = maximumEntries == Long.MAX_VALUE && maximumWeight != Long.MAX_VALUE;
     this.maximumUnits = weightUnits ? maximumWeight : maximumEntries;
-    this.index = new KeyIndex((int) Math.min(maximumEntries + 1, 1 << 16));
     int slots = index.slotCapacity();
     this.queues = new SlotLists(slots, 3);
     this.weights = new int[slots];
@@ -231,36 +229,6 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
         queues.moveToLast(PROTECTED, slot);
         break;
     }
-  }
-
-  @Override
-  public boolean recordRemoval(long keyHigh, long keyLow) {
-    int slot = index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow);
-    if (slot == KeyIndex.NONE) {
-      return false;
-    }
-    unlink(slot);
-    return true;
-  }
-
-  @Override
-  public boolean contains(long keyHigh, long keyLow) {
-    return index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow) != KeyIndex.NONE;
-  }
-
-  @Override
-  public int size() {
-    return index.size();
-  }
-
-  @Override
-  public long weightedSize() {
-    return weightedSize;
-  }
-
-  @Override
-  public void forEachKey(KeyVisitor visitor) {
-    index.forEachKey(visitor);
   }
 
   @Override
@@ -395,7 +363,8 @@ final class WindowTinyLfuPolicy implements EvictionPolicy {
     sink.evicted(high, low, weight);
   }
 
-  private void unlink(int slot) {
+  @Override
+  void unlink(int slot) {
     int queue = queueOf[slot];
     queues.remove(queue, slot);
     counts[queue]--;
