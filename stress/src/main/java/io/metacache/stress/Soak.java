@@ -15,6 +15,7 @@ import io.metacache.spi.TierContext;
 import io.metacache.spi.TierProvider;
 import io.metacache.writebehind.TierWriteStats;
 import io.metacache.writebehind.WriteBehindStats;
+import io.metacache.tiers.redis.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.BufferPoolMXBean;
