@@ -18,9 +18,9 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  *       so the largest admissible entry always fits in an empty tier.
  *   <li>The eviction policy bounds the map to {@code maxEntries} and {@code maxBytes} (counted in
  *       whole chunks, as Chronicle allocates them) once its write events are applied; at most
- *       {@link #writePermits} writes are ever unapplied, so the map never holds more than
- *       {@code maxEntries + writePermits} entries and {@code maxBytes + writePermits * maxWeight}
- *       bytes.
+ *       {@link #writePermits} writes, together weighing at most {@link #permitChunks} chunks, are
+ *       ever unapplied, so the map never holds more than {@code maxEntries + writePermits} entries
+ *       and {@code maxBytes + permitChunks * chunkSize} bytes.
  *   <li>The base tiers hold that peak with 15% plus four largest entries of headroom per segment
  *       (hash skew across 1-16 segments is a fraction of that); overflow from skew, transient
  *       peaks and chunk fragmentation goes to extra tiers, and the pool of extra tiers
@@ -45,7 +45,10 @@ final class ChronicleSizing {
   final int segments;
   final int chunkSize;
   final int maxEntryChunks;
+  /** Most user writes unapplied to the policy at once. */
   final int writePermits;
+  /** Most chunks the unapplied user writes may weigh together (so small entries get many permits). */
+  final long permitChunks;
   final long entriesPerSegment;
   final long chunksPerSegmentTier;
   final double maxBloatFactor;
@@ -57,15 +60,17 @@ final class ChronicleSizing {
     // Chunks of about 1/16 of the average entry: under 3% lost to rounding, few chunks per entry.
     this.chunkSize = (int) Math.max(16, Math.min(256, Long.highestOneBit(Math.max(1, averageStored / 16))));
     this.maxEntryChunks = chunks(maxEntryBytes);
-    long maxWeight = (long) maxEntryChunks * chunkSize;
 
-    // Unapplied writes: small beside both bounds, so the transient overshoot is small too.
-    long byEntries = maxEntries / 16;
-    long byBytes = maxBytes / (8 * maxWeight);
-    this.writePermits = (int) Math.max(4, Math.min(256, Math.min(byEntries, byBytes)));
+    // Unapplied writes: small beside both bounds, so the transient overshoot is small too. The
+    // byte overshoot is bounded by the actual weight of the pending writes, not by a count of
+    // largest-possible entries, so a tier of small entries is not starved of permits; the budget
+    // always admits four of the largest entries.
+    this.writePermits = (int) Math.max(4, Math.min(256, maxEntries / 16));
+    long boundChunks = ceilDiv(maxBytes, chunkSize);
+    this.permitChunks = Math.max(4L * maxEntryChunks, Math.min(boundChunks / 8, (long) writePermits * maxEntryChunks));
 
     long peakEntries = maxEntries + writePermits;
-    long peakChunks = ceilDiv(maxBytes, chunkSize) + (long) writePermits * maxEntryChunks;
+    long peakChunks = boundChunks + permitChunks;
 
     this.segments = (int) Math.max(1, Math.min(MAX_SEGMENTS,
         Long.highestOneBit(Math.max(1, maxEntries / ENTRIES_PER_SEGMENT_TARGET))));
@@ -145,6 +150,7 @@ final class ChronicleSizing {
   public String toString() {
     return "ChronicleSizing{segments=" + segments + ", chunkSize=" + chunkSize
         + ", maxEntryChunks=" + maxEntryChunks + ", writePermits=" + writePermits
+        + ", permitChunks=" + permitChunks
         + ", entriesPerSegment=" + entriesPerSegment + ", chunksPerSegmentTier=" + chunksPerSegmentTier
         + ", maxBloatFactor=" + maxBloatFactor + '}';
   }

@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  *       expirations) appends an event to an ordered write log ({@link WriteBuffer}) while it still
  *       holds the key's segment lock, so the events of one key are in mutation order and, once
  *       replayed, the policy holds exactly the map's keys. No write event is ever dropped.
- *   <li>Writes are bounded, not lossy: a writer takes one of {@code writePermits} before touching
- *       the map (draining under the lock itself when none is free) and the drainer returns the
- *       permit once the event is applied. After each write the writer tries the lock and drains.
+ *   <li>Writes are bounded, not lossy: a writer takes one of {@code writePermits}, with its
+ *       entry's weight out of a budget of {@code permitChunks}, before touching the map (draining
+ *       under the lock itself when either runs out) and the drainer returns both once the event
+ *       is applied. After each write the writer tries the lock and drains.
  *   <li>The drainer replays reads, then writes. A write may make the policy choose victims; the
  *       drainer removes each from the map (taking its segment lock: lock order is always policy
  *       lock, then segment lock, then the write log's monitor) and counts it by cause, entries or
@@ -76,7 +77,8 @@ import org.slf4j.LoggerFactory;
  *
  * The weight of an entry is what it occupies in the map: key, size prefix, value and checksum,
  * rounded up to Chronicle's chunk. The policy bounds the sum of weights to {@code maxBytes}; at
- * most {@code writePermits} writes are unapplied at any moment, which bounds the overshoot.
+ * most {@code writePermits} writes, of at most {@code permitChunks} chunks together, are
+ * unapplied at any moment, which bounds the overshoot.
  *
  * <h2>Expiry</h2>
  *
@@ -107,6 +109,9 @@ public final class MemoryTier implements AutoCloseable {
   private static final int SCRATCH_SLOTS = 64;
   /** {@link #removeEntry} condition meaning "whatever the entry's expiry". */
   private static final long UNCONDITIONAL = Long.MIN_VALUE;
+  /** {@link #pendingWrites} packs a count of writes (high bits) and their chunks (low bits). */
+  private static final int PERMIT_COUNT_SHIFT = 40;
+  private static final long PERMIT_CHUNK_MASK = (1L << PERMIT_COUNT_SHIFT) - 1;
 
   private final ChronicleMap<Key128, ValueSink> map;
   private final ChronicleSizing sizing;
@@ -116,6 +121,7 @@ public final class MemoryTier implements AutoCloseable {
   private final ReadBuffer readBuffer = new ReadBuffer();
   private final WriteBuffer writeBuffer;
   private final ExpiryIndex expiryIndex = new ExpiryIndex();
+  /** Unapplied user writes: their count above {@link #PERMIT_COUNT_SHIFT}, their chunks below. */
   private final AtomicLong pendingWrites = new AtomicLong();
   private final ThreadLocal<ThreadScratch> scratchByThreadLocal = ThreadLocal.withInitial(this::newScratch);
   /**
@@ -251,12 +257,12 @@ public final class MemoryTier implements AutoCloseable {
     }
     misses.increment();
     if (length == ValueSink.EXPIRED) {
-      acquireWritePermit();
+      acquireWritePermit(0);
       if (removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, clock.getAsLong())) {
         expirations.increment();
         tryDrain();
       } else {
-        releaseWritePermit();
+        releaseWritePermit(0);
       }
     }
     return -1;
@@ -299,7 +305,8 @@ public final class MemoryTier implements AutoCloseable {
   private boolean store(long keyHigh, long keyLow, ThreadScratch s, BytesStore<?, ?> source, long at, int length) {
     long expiresAt = EntryHeader.expiresAt(source, at, length);
     int weight = sizing.weight(length);
-    acquireWritePermit();
+    int chunks = weight / sizing.chunkSize;
+    acquireWritePermit(chunks);
     boolean stored = false;
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
@@ -333,7 +340,7 @@ public final class MemoryTier implements AutoCloseable {
       LOG.warn("memory tier refused an entry of {} bytes: {}", length, e.getMessage());
     } finally {
       if (!stored) {
-        releaseWritePermit();
+        releaseWritePermit(chunks);
       }
     }
     if (!stored) {
@@ -353,9 +360,9 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Removes the entry for the key; returns whether one was held. */
   public boolean remove(long keyHigh, long keyLow) {
-    acquireWritePermit();
+    acquireWritePermit(0);
     if (!removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, UNCONDITIONAL)) {
-      releaseWritePermit();
+      releaseWritePermit(0);
       return false;
     }
     removals.increment();
@@ -441,12 +448,14 @@ public final class MemoryTier implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Maintenance: permits, draining, eviction, expiry
 
-  private void acquireWritePermit() {
-    int limit = sizing.writePermits;
+  /** Takes a write permit for a write adding {@code chunks} (0 for a removal). */
+  private void acquireWritePermit(int chunks) {
+    int countLimit = sizing.writePermits;
+    long chunkLimit = sizing.permitChunks;
     for (;;) {
       long pending = pendingWrites.get();
-      if (pending < limit) {
-        if (pendingWrites.compareAndSet(pending, pending + 1)) {
+      if (hasRoom(pending, chunks, countLimit, chunkLimit)) {
+        if (pendingWrites.compareAndSet(pending, pending + permitUnits(chunks))) {
           return;
         }
         continue;
@@ -457,14 +466,22 @@ public final class MemoryTier implements AutoCloseable {
       } finally {
         policyLock.unlock();
       }
-      if (pendingWrites.get() >= limit) {
+      if (!hasRoom(pendingWrites.get(), chunks, countLimit, chunkLimit)) {
         Thread.yield(); // the permits belong to writers between their mutation and its event
       }
     }
   }
 
-  private void releaseWritePermit() {
-    pendingWrites.decrementAndGet();
+  private static boolean hasRoom(long pending, int chunks, int countLimit, long chunkLimit) {
+    return (pending >>> PERMIT_COUNT_SHIFT) < countLimit && (pending & PERMIT_CHUNK_MASK) + chunks <= chunkLimit;
+  }
+
+  private static long permitUnits(int chunks) {
+    return (1L << PERMIT_COUNT_SHIFT) + chunks;
+  }
+
+  private void releaseWritePermit(int chunks) {
+    pendingWrites.addAndGet(-permitUnits(chunks));
   }
 
   /** Drains if the policy lock is free; never waits. */
@@ -494,11 +511,11 @@ public final class MemoryTier implements AutoCloseable {
         long packed = events[at + 2];
         int type = WriteBuffer.type(packed);
         if (type == WriteBuffer.WRITE) {
-          permits++;
+          permits += permitUnits(WriteBuffer.weight(packed) / sizing.chunkSize);
           applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), events[at + 3], WriteBuffer.isInsert(packed));
         } else {
           if (type == WriteBuffer.REMOVE) {
-            permits++;
+            permits += permitUnits(0);
           }
           policy.recordRemoval(keyHigh, keyLow);
         }

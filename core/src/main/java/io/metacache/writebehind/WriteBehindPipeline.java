@@ -1,6 +1,5 @@
 package io.metacache.writebehind;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -78,6 +77,7 @@ public final class WriteBehindPipeline {
   private final RingFullPolicy fullPolicy;
   private final Disruptor<RingEvent> disruptor;
   private final RingBuffer<RingEvent> ring;
+  private final LingeringWaitStrategy waitStrategy;
   private final Batcher batcher;
   private final TierLane[] lanes;
   private final long closeTimeoutNanos;
@@ -131,12 +131,13 @@ public final class WriteBehindPipeline {
           b.backlogBound, Math.max(1, b.breakerWait.toNanos()));
     }
     this.batcher = new Batcher(lanes, pending, b.batchSize, b.beforeEvent);
+    this.waitStrategy = new LingeringWaitStrategy(b.linger.toNanos());
     this.disruptor = new Disruptor<>(RingEvent::new, b.ringSize, runnable -> {
       Thread t = new Thread(runnable, "metacache-writebehind-batcher");
       t.setDaemon(true);
       batcherThread = t;
       return t;
-    }, ProducerType.MULTI, new BlockingWaitStrategy());
+    }, ProducerType.MULTI, waitStrategy);
     disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
     disruptor.handleEventsWith(batcher);
     for (TierLane lane : lanes) {
@@ -315,6 +316,7 @@ public final class WriteBehindPipeline {
     if (closed || watermark() >= target) {
       return true;
     }
+    waitStrategy.wake(); // batch what is in the ring now rather than after the linger
     flushWaiters.incrementAndGet();
     try {
       synchronized (progressMonitor) {
@@ -352,6 +354,7 @@ public final class WriteBehindPipeline {
       }
       // Not Disruptor.shutdown(): it skips consumers whose thread has not started running yet.
       long cursor = ring.getCursor();
+      waitStrategy.wake();
       while (disruptor.getSequenceValueFor(batcher) < cursor && deadline - System.nanoTime() > 0) {
         LockSupport.parkNanos(200_000);
       }
@@ -462,6 +465,8 @@ public final class WriteBehindPipeline {
     public static final String BACKLOG_MAX = "metacache.writebehind.backlog.max-entries";
     /** How long close drains before reporting what was not written: 0 to 1h. */
     public static final String CLOSE_TIMEOUT = "metacache.writebehind.close-timeout";
+    /** How long the batcher, once caught up, sleeps before it asks to be woken: 0 to 1s. */
+    public static final String LINGER = "metacache.writebehind.linger";
 
     private static final Duration MAX_BACKOFF_BASE = Duration.ofMinutes(1);
     private static final Duration MAX_BACKOFF_MAX = Duration.ofMinutes(10);
@@ -479,6 +484,7 @@ public final class WriteBehindPipeline {
     private int breakerWindow = 10;
     private int backlogBound = 100_000;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private Duration linger = Duration.ofMillis(1);
     /** Test seam: runs on the batcher thread before each event (holds the consumer to fill the ring). */
     java.util.function.LongConsumer beforeEvent;
 
@@ -574,6 +580,17 @@ public final class WriteBehindPipeline {
     }
 
     /**
+     * How long the batcher, once it has caught up with the ring, sleeps before it asks writers
+     * to wake it, 0 to 1s; default 1ms. While writes keep coming they are published without any
+     * wake-up and reach the tiers in batches gathered over the linger; 0 wakes the batcher on
+     * every write. {@link WriteBehindPipeline#flush()} ends a linger at once.
+     */
+    public Builder linger(Duration linger) {
+      this.linger = checkDuration(LINGER, linger, Duration.ZERO, Duration.ofSeconds(1));
+      return this;
+    }
+
+    /**
      * Applies one {@code metacache.writebehind.*} property from its text form (sizes and counts
      * as whole numbers, durations as {@code 250ms}, {@code 5s}, ...).
      *
@@ -593,6 +610,7 @@ public final class WriteBehindPipeline {
         case BREAKER_WINDOW: return breakerWindow((int) ConfigValues.parseLong(property, value, 1, 1000));
         case BACKLOG_MAX: return backlogBound((int) ConfigValues.parseLong(property, value, 1, 1 << 30));
         case CLOSE_TIMEOUT: return closeTimeout(ConfigValues.parseDuration(property, value));
+        case LINGER: return linger(ConfigValues.parseDuration(property, value));
         default: throw new IllegalArgumentException("Unknown write-behind property: " + property);
       }
     }

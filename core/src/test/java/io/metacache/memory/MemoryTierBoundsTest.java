@@ -41,7 +41,7 @@ class MemoryTierBoundsTest {
         .expirySweepInterval(Duration.ZERO).build()) {
       SplittableRandom random = new SplittableRandom(maxEntries * 31 + maxBytes);
       int permits = tier.sizing().writePermits;
-      long weightOfMax = tier.sizing().weight(maxEntryBytes);
+      long permitBytes = tier.sizing().permitChunks * tier.sizing().chunkSize;
       long operations = Math.max(8_000, 2 * maxEntries + maxEntries / 2);
       long keySpace = 2 * maxEntries + 100;
       java.util.Map<Integer, byte[]> entries = new java.util.HashMap<>();
@@ -56,7 +56,7 @@ class MemoryTierBoundsTest {
         if (i % 997 == 0) {
           // even before a drain the overshoot is bounded by the write permits
           assertThat(tier.size()).isLessThanOrEqualTo(maxEntries + permits);
-          assertThat(tier.offHeapBytesUsed()).isLessThanOrEqualTo(maxBytes + permits * weightOfMax);
+          assertThat(tier.offHeapBytesUsed()).isLessThanOrEqualTo(maxBytes + permitBytes);
         }
       }
       // oversized entries are refused, not stored, not thrown
