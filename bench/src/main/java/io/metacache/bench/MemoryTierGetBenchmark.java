@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -131,6 +132,20 @@ public class MemoryTierGetBenchmark {
   public byte[] chronicleGetUsing(Reader reader) {
     int i = reader.next(entries);
     return raw.getUsing(key(highs[i], lows[i], reader.rawKey), reader.using);
+  }
+
+  /** {@link #tierGetRawBytes} from two threads at once (the goal's second thread count). */
+  @Benchmark
+  @Threads(2)
+  public int tierGetRawBytes2(Reader reader) {
+    return tierGetRawBytes(reader);
+  }
+
+  /** {@link #chronicleGetUsing} from two threads at once: the peer of {@link #tierGetRawBytes2}. */
+  @Benchmark
+  @Threads(2)
+  public byte[] chronicleGetUsing2(Reader reader) {
+    return chronicleGetUsing(reader);
   }
 
   /** Paired, interleaved single-thread comparison; arguments: entries, expiry (none or far). */

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -119,6 +120,20 @@ public class MemoryTierPutBenchmark {
   public byte[] chroniclePut(Writer writer) {
     int i = writer.next(entries);
     return raw.put(MemoryTierGetBenchmark.key(highs[i], lows[i], writer.rawKey), writer.value);
+  }
+
+  /** {@link #tierPut} from two threads at once (the goal's second thread count). */
+  @Benchmark
+  @Threads(2)
+  public boolean tierPut2(Writer writer) {
+    return tierPut(writer);
+  }
+
+  /** {@link #chroniclePut} from two threads at once: the peer of {@link #tierPut2}. */
+  @Benchmark
+  @Threads(2)
+  public byte[] chroniclePut2(Writer writer) {
+    return chroniclePut(writer);
   }
 
   @Benchmark

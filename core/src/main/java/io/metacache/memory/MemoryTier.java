@@ -484,9 +484,13 @@ public final class MemoryTier implements AutoCloseable {
     pendingWrites.addAndGet(-permitUnits(chunks));
   }
 
-  /** Drains if the policy lock is free; never waits. */
+  /**
+   * Drains if the policy lock is free; never waits. A held lock is seen with a plain read first,
+   * so writers racing a drainer do not bounce the lock's cache line with failing CASes; the
+   * holder re-checks the log after unlocking, so an event appended meanwhile is not left behind.
+   */
   private void tryDrain() {
-    while (policyLock.tryLock()) {
+    while (!policyLock.isLocked() && policyLock.tryLock()) {
       try {
         drainBuffers();
       } finally {

@@ -98,18 +98,24 @@ public final class Goals {
     for (String entries : set.paramValues(MEMORY_GET, "entries")) {
       for (String expiry : set.paramValues(MEMORY_GET, "expiry")) {
         Map<String, String> params = Map.of("entries", entries, "expiry", expiry);
-        Optional<JmhResult> tier = set.find(MEMORY_GET, "tierGetRawBytes", params);
-        Optional<JmhResult> raw = set.find(MEMORY_GET, "chronicleGetUsing", params);
-        if (tier.isPresent() && raw.isPresent()) {
+        for (int threads = 1; threads <= 2; threads++) {
+          String suffix = threads == 1 ? "" : "2";
+          Optional<JmhResult> tier = set.find(MEMORY_GET, "tierGetRawBytes" + suffix, params);
+          Optional<JmhResult> raw = set.find(MEMORY_GET, "chronicleGetUsing" + suffix, params);
+          if (tier.isEmpty() || raw.isEmpty()) {
+            continue;
+          }
           any = true;
-          Ratio r = Ratio.of("goal.get." + entries + "." + expiry, "memory tier get / raw getUsing, " + entries
-              + " entries, expiry " + expiry, tier.get().primary(), raw.get().primary());
+          Ratio r = Ratio.of("goal.get." + entries + "." + expiry + (threads == 1 ? "" : ".t2"),
+              "memory tier get / raw getUsing, " + entries + " entries, expiry " + expiry + ", " + threads
+                  + (threads == 1 ? " thread" : " threads"), tier.get().primary(), raw.get().primary());
           rows.add(new Row("Memory-tier get (raw bytes, hit) within 1.3x of raw ChronicleMap.getUsing ("
-              + entries + " entries of 1 KB, expiry " + expiry + ", 1 thread)", time(tier.get().primary()),
+              + entries + " entries of 1 KB, expiry " + expiry + ", " + threads
+              + (threads == 1 ? " thread)" : " threads)"), time(tier.get().primary()),
               "getUsing " + time(raw.get().primary()), r, r.value() <= 1.3,
-              MEMORY_GET + " entries=" + entries + " expiry=" + expiry));
+              MEMORY_GET + "." + tier.get().method() + " entries=" + entries + " expiry=" + expiry));
           double alloc = tier.get().allocationPerOp();
-          if (!Double.isNaN(alloc)) {
+          if (threads == 1 && !Double.isNaN(alloc)) {
             rows.add(new Row("Allocation on the raw-bytes hit path < 32 B/op (" + entries + " entries, expiry "
                 + expiry + ")", String.format(Locale.ROOT, "%.1f B/op", alloc),
                 String.format(Locale.ROOT, "getUsing %.1f B/op", raw.get().allocationPerOp()),
@@ -121,15 +127,21 @@ public final class Goals {
     }
     for (String entries : set.paramValues(MEMORY_PUT, "entries")) {
       Map<String, String> params = Map.of("entries", entries);
-      Optional<JmhResult> tier = set.find(MEMORY_PUT, "tierPut", params);
-      Optional<JmhResult> raw = set.find(MEMORY_PUT, "chroniclePut", params);
-      if (tier.isPresent() && raw.isPresent()) {
+      for (int threads = 1; threads <= 2; threads++) {
+        String suffix = threads == 1 ? "" : "2";
+        Optional<JmhResult> tier = set.find(MEMORY_PUT, "tierPut" + suffix, params);
+        Optional<JmhResult> raw = set.find(MEMORY_PUT, "chroniclePut" + suffix, params);
+        if (tier.isEmpty() || raw.isEmpty()) {
+          continue;
+        }
         any = true;
-        Ratio r = Ratio.of("goal.put." + entries, "memory tier put / raw put, " + entries + " entries",
+        Ratio r = Ratio.of("goal.put." + entries + (threads == 1 ? "" : ".t2"), "memory tier put / raw put, "
+            + entries + " entries, " + threads + (threads == 1 ? " thread" : " threads"),
             tier.get().primary(), raw.get().primary());
         rows.add(new Row("Memory-tier put within 1.5x of raw ChronicleMap.put (" + entries
-            + " entries of 1 KB, 1 thread)", time(tier.get().primary()), "put " + time(raw.get().primary()), r,
-            r.value() <= 1.5, MEMORY_PUT + " entries=" + entries));
+            + " entries of 1 KB, " + threads + (threads == 1 ? " thread)" : " threads)"),
+            time(tier.get().primary()), "put " + time(raw.get().primary()), r,
+            r.value() <= 1.5, MEMORY_PUT + "." + tier.get().method() + " entries=" + entries));
       }
     }
     return any;
