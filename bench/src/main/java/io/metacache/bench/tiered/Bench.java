@@ -61,13 +61,20 @@ public final class Bench {
         .build();
   }
 
-  /** Tier settings for benchmarks: no fsync on the disk tier (as for a cache), Redis at {@code redisUri}. */
+  /**
+   * Tier settings for benchmarks: no fsync on the disk tier (as for a cache), Redis at
+   * {@code redisUri}; then any {@code metacache.*} system property of the fork overrides, for A/B
+   * runs ({@code -jvmArgsAppend -Dmetacache.writebehind.linger=0}).
+   */
   public static Map<String, String> properties(String redisUri) {
     Map<String, String> p = new HashMap<>();
     p.put("metacache.disk.fsync", "none");
     if (redisUri != null) {
       p.put("metacache.redis.uri", redisUri);
     }
+    System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith("metacache."))
+        .forEach(name -> p.put(name, System.getProperty(name)));
     return p;
   }
 

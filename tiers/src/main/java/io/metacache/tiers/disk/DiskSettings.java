@@ -27,7 +27,7 @@ record DiskSettings(long maxBytes, FsyncPolicy fsync) {
         throw ConfigValues.invalid(MAX_BYTES, rawMax, "a byte size of at least 1KiB, such as 64MiB or 1GiB");
       }
     }
-    FsyncPolicy fsync = FsyncPolicy.FILE;
+    FsyncPolicy fsync = FsyncPolicy.NONE;
     String rawFsync = property.apply(FSYNC);
     if (rawFsync != null) {
       try {

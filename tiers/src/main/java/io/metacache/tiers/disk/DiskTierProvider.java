@@ -7,7 +7,7 @@ import io.metacache.spi.TierProvider;
 /**
  * Opens the disk tier, named {@code disk}, in {@link TierContext#directory()}. Settings:
  * {@code metacache.disk.max-bytes} (a byte size of at least 1KiB; default 1GiB) and
- * {@code metacache.disk.fsync} ({@code none}, {@code file} (default) or {@code full}).
+ * {@code metacache.disk.fsync} ({@code none} (default), {@code file} or {@code full}).
  */
 public final class DiskTierProvider implements TierProvider {
 

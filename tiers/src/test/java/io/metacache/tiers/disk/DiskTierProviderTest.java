@@ -39,6 +39,7 @@ class DiskTierProviderTest {
       tier.apply(List.of(TierOperation.put(1, 2, new byte[] {4, 5}, 0)));
       assertThat(tier.get(1, 2)).containsExactly(4, 5);
       assertThat(((DiskTier) tier).stats().maxBytes()).isEqualTo(1L << 30);
+      assertThat(tier.toString()).contains("fsync=NONE"); // a cache: no fsync per entry unless asked
     }
   }
 
