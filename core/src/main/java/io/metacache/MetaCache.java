@@ -275,7 +275,8 @@ public final class MetaCache implements AutoCloseable {
       WriteBehindPipeline.Builder.BACKOFF_BASE, WriteBehindPipeline.Builder.BACKOFF_MAX,
       WriteBehindPipeline.Builder.BREAKER_FAILURE_RATE, WriteBehindPipeline.Builder.BREAKER_WAIT,
       WriteBehindPipeline.Builder.BREAKER_WINDOW, WriteBehindPipeline.Builder.BACKLOG_MAX,
-      WriteBehindPipeline.Builder.CLOSE_TIMEOUT, WriteBehindPipeline.Builder.LINGER);
+      WriteBehindPipeline.Builder.CLOSE_TIMEOUT, WriteBehindPipeline.Builder.LINGER,
+      WriteBehindPipeline.Builder.NICE);
 
   /** A builder; with no settings it reads system properties, like {@link #fromSystemProperties()}. */
   public static Builder builder() {

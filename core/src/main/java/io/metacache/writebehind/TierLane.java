@@ -86,7 +86,7 @@ final class TierLane implements Runnable {
 
   TierLane(Tier tier, ConcurrentHashMap<Key128, PendingEntry> pending, Listener listener,
       CircuitBreaker breaker, int batchSize, int maxAttempts, long backoffBaseNanos,
-      long backoffMaxNanos, int backlogBound, long probeNanos) {
+      long backoffMaxNanos, int backlogBound, long probeNanos, int nice) {
     this.tier = tier;
     this.name = tier.name();
     this.pending = pending;
@@ -98,7 +98,10 @@ final class TierLane implements Runnable {
     this.backoffMaxNanos = backoffMaxNanos;
     this.backlogBound = backlogBound;
     this.probeNanos = probeNanos;
-    this.thread = new Thread(this, "metacache-writebehind-" + name);
+    this.thread = new Thread(() -> {
+      BackgroundPriority.lowerCurrentThread(nice);
+      run();
+    }, "metacache-writebehind-" + name);
     this.thread.setDaemon(true);
   }
 

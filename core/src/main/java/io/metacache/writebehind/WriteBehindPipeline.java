@@ -128,12 +128,15 @@ public final class WriteBehindPipeline {
       lanes[i] = new TierLane(tier, pending, listener,
           CircuitBreaker.of("metacache-writebehind-" + tier.name(), breakerConfig),
           b.batchSize, b.retryAttempts, b.backoffBase.toNanos(), b.backoffMax.toNanos(),
-          b.backlogBound, Math.max(1, b.breakerWait.toNanos()));
+          b.backlogBound, Math.max(1, b.breakerWait.toNanos()), b.nice);
     }
     this.batcher = new Batcher(lanes, pending, b.batchSize, b.beforeEvent);
     this.waitStrategy = new LingeringWaitStrategy(b.linger.toNanos());
     this.disruptor = new Disruptor<>(RingEvent::new, b.ringSize, runnable -> {
-      Thread t = new Thread(runnable, "metacache-writebehind-batcher");
+      Thread t = new Thread(() -> {
+        BackgroundPriority.lowerCurrentThread(b.nice);
+        runnable.run();
+      }, "metacache-writebehind-batcher");
       t.setDaemon(true);
       batcherThread = t;
       return t;
@@ -465,6 +468,8 @@ public final class WriteBehindPipeline {
     public static final String BACKLOG_MAX = "metacache.writebehind.backlog.max-entries";
     /** How long close drains before reporting what was not written: 0 to 1h. */
     public static final String CLOSE_TIMEOUT = "metacache.writebehind.close-timeout";
+    /** Nice value of the pipeline's threads on Linux, 0 (unchanged) to 19 (lowest). */
+    public static final String NICE = "metacache.writebehind.nice";
     /** How long the batcher, once caught up, sleeps before it asks to be woken: 0 to 1s. */
     public static final String LINGER = "metacache.writebehind.linger";
 
@@ -485,6 +490,7 @@ public final class WriteBehindPipeline {
     private int backlogBound = 100_000;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Duration linger = Duration.ofMillis(1);
+    private int nice = 10;
     /** Test seam: runs on the batcher thread before each event (holds the consumer to fill the ring). */
     java.util.function.LongConsumer beforeEvent;
 
@@ -591,6 +597,17 @@ public final class WriteBehindPipeline {
     }
 
     /**
+     * The nice value of the pipeline's threads (batcher and tier lanes) on Linux, 0 to 19; default
+     * 10. Above 0 the pipeline takes the CPU mostly when the application's threads leave it, so a
+     * {@code put} is rarely preempted by the tier writes it queued; 0 leaves the threads at the
+     * normal priority. Ignored elsewhere than Linux.
+     */
+    public Builder nice(int nice) {
+      this.nice = (int) ConfigValues.checkRange(NICE, nice, 0, 19);
+      return this;
+    }
+
+    /**
      * Applies one {@code metacache.writebehind.*} property from its text form (sizes and counts
      * as whole numbers, durations as {@code 250ms}, {@code 5s}, ...).
      *
@@ -611,6 +628,7 @@ public final class WriteBehindPipeline {
         case BACKLOG_MAX: return backlogBound((int) ConfigValues.parseLong(property, value, 1, 1 << 30));
         case CLOSE_TIMEOUT: return closeTimeout(ConfigValues.parseDuration(property, value));
         case LINGER: return linger(ConfigValues.parseDuration(property, value));
+        case NICE: return nice((int) ConfigValues.parseLong(property, value, 0, 19));
         default: throw new IllegalArgumentException("Unknown write-behind property: " + property);
       }
     }

@@ -18,7 +18,7 @@ class BatcherTest {
 
     @Override
     public void progressed() {}
-  }, CircuitBreaker.ofDefaults("t"), 100, 1, 0, 0, 1000, 1_000_000);
+  }, CircuitBreaker.ofDefaults("t"), 100, 1, 0, 0, 1000, 1_000_000, 0);
 
   private static RingEvent event(long low, boolean delete, String value, long sequence) {
     RingEvent e = new RingEvent();

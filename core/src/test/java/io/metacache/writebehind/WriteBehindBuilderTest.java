@@ -31,6 +31,7 @@ class WriteBehindBuilderTest {
     assertThatThrownBy(() -> b.breakerWindow(0)).hasMessageContaining("metacache.writebehind.breaker.window");
     assertThatThrownBy(() -> b.backlogBound(0)).hasMessageContaining("metacache.writebehind.backlog.max-entries");
     assertThatThrownBy(() -> b.closeTimeout(Duration.ofDays(2))).hasMessageContaining("metacache.writebehind.close-timeout");
+    assertThatThrownBy(() -> b.nice(20)).hasMessageContaining("metacache.writebehind.nice").hasMessageContaining("20");
     assertThatThrownBy(() -> b.linger(Duration.ofSeconds(2)))
         .hasMessageContaining("metacache.writebehind.linger").hasMessageContaining("PT1S");
   }
@@ -59,7 +60,8 @@ class WriteBehindBuilderTest {
         .set(WriteBehindPipeline.Builder.BREAKER_WINDOW, "20")
         .set(WriteBehindPipeline.Builder.BACKLOG_MAX, "1000")
         .set(WriteBehindPipeline.Builder.CLOSE_TIMEOUT, "5s")
-        .set(WriteBehindPipeline.Builder.LINGER, "2ms");
+        .set(WriteBehindPipeline.Builder.LINGER, "2ms")
+        .set(WriteBehindPipeline.Builder.NICE, "5");
     assertThatThrownBy(() -> b.set(WriteBehindPipeline.Builder.FULL_POLICY, "spin"))
         .hasMessageContaining("block, drop or write-through");
     assertThatThrownBy(() -> b.set("metacache.writebehind.nope", "1")).hasMessageContaining("nope");

@@ -1,0 +1,71 @@
+package io.metacache.writebehind;
+
+import static io.metacache.writebehind.Await.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline's threads run at the configured nice value, read back from the kernel
+ * ({@code /proc/self/task/<tid>/stat}), and the caller's thread keeps its own.
+ */
+class BackgroundPriorityTest {
+
+  /** Nice values by thread id of this process's threads whose kernel name starts with {@code prefix}. */
+  private static Map<String, Integer> niceOfThreads(String prefix) throws IOException {
+    Map<String, Integer> nice = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Paths.get("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String comm;
+        String stat;
+        try {
+          comm = Files.readString(task.resolve("comm")).trim();
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended while we looked
+        }
+        if (comm.startsWith(prefix)) {
+          // Fields after the parenthesised name; nice is field 19 of stat, the 17th after it.
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          nice.put(task.getFileName().toString(), Integer.parseInt(fields[16]));
+        }
+      }
+    }
+    return nice;
+  }
+
+  private static int niceOfCurrentThread() throws IOException {
+    String stat = Files.readString(Paths.get("/proc/thread-self/stat"));
+    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+  }
+
+  @Test
+  void pipelineThreadsRunAtTheConfiguredNiceValueAndCallersKeepTheirs() throws IOException {
+    assumeTrue(Files.isDirectory(Paths.get("/proc/self/task")), "Linux only");
+    int callerNice = niceOfCurrentThread();
+    // Pipelines of other tests may still be winding down: look only at threads started here.
+    Set<String> before = niceOfThreads("metacache-write").keySet();
+    MapTier tier = new MapTier("t");
+    WriteBehindPipeline p = WriteBehindPipeline.builder().tier(tier).nice(7).build();
+    try {
+      p.put(1, 1, bytes("v"), 0);
+      p.flush(); // both threads have run by now
+      // The kernel keeps 15 characters of a thread name: "metacache-write" for batcher and lanes.
+      Map<String, Integer> all = niceOfThreads("metacache-write");
+      all.keySet().removeAll(before);
+      assertThat(all.values()).hasSizeGreaterThanOrEqualTo(2).allMatch(n -> n == Math.max(7, callerNice));
+      assertThat(niceOfCurrentThread()).isEqualTo(callerNice);
+    } finally {
+      p.close();
+    }
+  }
+}
