@@ -105,7 +105,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Queryable tiers</h2>
  * A tier that stores queryable columns ({@link DescribedTier}, SQLite) gets a describer that
- * decodes each entry and writes its metadata as JSON ({@link MetadataJson}); a tier that indexes
+ * transcodes each entry's metadata to JSON ({@link EntryCodec#summarize}); a tier that indexes
  * paths ({@link PathIndexedTier}) lets {@link #invalidate(Path)} find entries of profiles this
  * process never used.
  */
@@ -260,13 +260,13 @@ public final class MetaCache implements AutoCloseable {
 
   /** The queryable description of an encoded entry, for {@link DescribedTier}s; null if corrupt. */
   private EntryDescription describe(byte[] encoded) {
-    CacheEntry entry;
+    io.metacache.codec.EntrySummary summary;
     try {
-      entry = codec.decode(encoded, 0, encoded.length);
+      summary = codec.summarize(encoded, 0, encoded.length);
     } catch (CorruptEntryException e) {
       return null;
     }
-    return new EntryDescription(entry.path(), entry.profile(), MetadataJson.write(entry.metadata()));
+    return new EntryDescription(summary.path(), summary.profile(), summary.metadataJson());
   }
 
   static final List<String> WRITE_BEHIND_PROPERTIES = List.of(

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,86 @@ final class BodyReader {
       throw bad("metadata must be a map (tag 0x08), found tag 0x" + hex(tag));
     }
     return readMap(1);
+  }
+
+  /**
+   * Writes the root metadata map as JSON text, as {@link MetadataJson} writes the decoded map,
+   * without building it. The same bounds and nesting checks as {@link #readRootMap()}; repeated
+   * keys within a map are not looked for.
+   */
+  void writeRootMapAsJson(StringBuilder out) {
+    if (pos >= limit) {
+      throw bad("body ends before the metadata map");
+    }
+    byte tag = buf[pos++];
+    if (tag != EntryLayout.TAG_MAP) {
+      throw bad("metadata must be a map (tag 0x08), found tag 0x" + hex(tag));
+    }
+    writeMapAsJson(out, 1);
+  }
+
+  private void writeValueAsJson(StringBuilder out, int depth) {
+    if (pos >= limit) {
+      throw bad("body ends where a value tag was expected");
+    }
+    byte tag = buf[pos++];
+    switch (tag) {
+      case EntryLayout.TAG_NULL -> out.append("null");
+      case EntryLayout.TAG_FALSE -> out.append("false");
+      case EntryLayout.TAG_TRUE -> out.append("true");
+      case EntryLayout.TAG_LONG -> {
+        long z = readVarLong();
+        out.append((z >>> 1) ^ -(z & 1));
+      }
+      case EntryLayout.TAG_DOUBLE -> {
+        if (limit - pos < 8) {
+          throw bad("double needs 8 bytes, " + (limit - pos) + " remain");
+        }
+        MetadataJson.writeDouble(out, Double.longBitsToDouble((long) LONG_LE.get(buf, pos)));
+        pos += 8;
+      }
+      case EntryLayout.TAG_STRING -> MetadataJson.writeString(out, readString());
+      case EntryLayout.TAG_BYTES -> {
+        int len = readLength();
+        out.append('"').append(Base64.getEncoder().encodeToString(Arrays.copyOfRange(buf, pos, pos + len))).append('"');
+        pos += len;
+      }
+      case EntryLayout.TAG_LIST -> {
+        checkDepth(depth + 1);
+        int count = readVarInt();
+        if (count > limit - pos) {
+          throw bad("list claims " + count + " elements but only " + (limit - pos) + " bytes remain");
+        }
+        out.append('[');
+        for (int i = 0; i < count; i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          writeValueAsJson(out, depth + 1);
+        }
+        out.append(']');
+      }
+      case EntryLayout.TAG_MAP -> writeMapAsJson(out, depth + 1);
+      default -> throw bad("unknown value tag 0x" + hex(tag) + " at body offset " + (pos - 1));
+    }
+  }
+
+  private void writeMapAsJson(StringBuilder out, int depth) {
+    checkDepth(depth);
+    int count = readVarInt();
+    if (count > (limit - pos) / 2) {
+      throw bad("map claims " + count + " entries but only " + (limit - pos) + " bytes remain");
+    }
+    out.append('{');
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      MetadataJson.writeString(out, readString());
+      out.append(':');
+      writeValueAsJson(out, depth);
+    }
+    out.append('}');
   }
 
   void expectEnd() {

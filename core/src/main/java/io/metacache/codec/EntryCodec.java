@@ -224,7 +224,11 @@ public final class EntryCodec {
     }
   }
 
-  private CacheEntry decode(DirectBuffer b, int offset, int length, Scratch s) {
+  /**
+   * Validates the header and the body checksum, decompresses the body if needed, and returns a
+   * reader over the raw body (in {@code b}'s array, or in scratch). The work every decode shares.
+   */
+  private BodyReader openBody(DirectBuffer b, int offset, int length, Scratch s) {
     int total = validateHeader(b, offset, length);
     int flags = b.getByte(offset + EntryLayout.FLAGS_OFFSET);
     int rawLength = b.getInt(offset + EntryLayout.RAW_BODY_LENGTH_OFFSET, LE);
@@ -303,7 +307,11 @@ public final class EntryCodec {
       }
     }
 
-    BodyReader r = new BodyReader(raw, rawOffset, rawLength);
+    return new BodyReader(raw, rawOffset, rawLength);
+  }
+
+  private CacheEntry decode(DirectBuffer b, int offset, int length, Scratch s) {
+    BodyReader r = openBody(b, offset, length, s);
     String profile = r.readString();
     String path = r.readString();
     Map<String, Object> metadata = r.readRootMap();
@@ -327,6 +335,39 @@ public final class EntryCodec {
         .compressionRatio(b.getFloat(offset + EntryLayout.COMPRESSION_RATIO_OFFSET, LE))
         .trustedMetadata(metadata)
         .build();
+  }
+
+
+  // ---------------------------------------------------------------- summary
+
+  /**
+   * The path, profile and metadata (as JSON text) of the entry in {@code bytes[offset, offset +
+   * length)}, transcoded straight from the stored body: no maps, lists or boxed values are built
+   * on the way, which makes it several times cheaper than {@link #decode} followed by writing the
+   * metadata as JSON. The JSON is what {@link MetadataJson} writes for the decoded metadata. The
+   * header and body are validated as by {@link #decode}, except that a map key repeated within
+   * one map (which the encoder never writes, and which decode rejects) is passed through.
+   *
+   * @throws CorruptEntryException if the bytes are not a valid entry for this codec
+   */
+  public EntrySummary summarize(byte[] bytes, int offset, int length) {
+    Scratch s = scratch.get();
+    try {
+      s.view.wrap(bytes, offset, length);
+      BodyReader r = openBody(s.view, 0, length, s);
+      String profile = r.readString();
+      String path = r.readString();
+      if (profile.isEmpty() || path.isEmpty()) {
+        throw new CorruptEntryException(Reason.BAD_BODY, "empty " + (profile.isEmpty() ? "profile" : "path"));
+      }
+      StringBuilder json = s.json();
+      r.writeRootMapAsJson(json);
+      r.expectEnd();
+      return new EntrySummary(path, profile, json.toString());
+    } finally {
+      s.view.wrap(s.empty);
+      s.trim();
+    }
   }
 
   // ---------------------------------------------------------------- header peeks
@@ -485,6 +526,7 @@ public final class EntryCodec {
     private byte[] compressed = new byte[INITIAL_SCRATCH_BYTES];
     private byte[] raw = new byte[INITIAL_SCRATCH_BYTES];
     private byte[] copy = new byte[INITIAL_SCRATCH_BYTES];
+    private StringBuilder json = new StringBuilder(256);
     private final CodecOptions options;
     private final ZstdDictCompress dictCompress;
     private final ZstdDictDecompress dictDecompress;
@@ -544,6 +586,12 @@ public final class EntryCodec {
       return raw;
     }
 
+    /** An emptied, reused builder for {@link #summarize}'s JSON. */
+    StringBuilder json() {
+      json.setLength(0);
+      return json;
+    }
+
     byte[] copy(int length) {
       if (copy.length < length) {
         copy = new byte[Math.max(length, copy.length * 2)];
@@ -564,6 +612,9 @@ public final class EntryCodec {
       }
       if (copy.length > RETAINED_SCRATCH_BYTES) {
         copy = new byte[INITIAL_SCRATCH_BYTES];
+      }
+      if (json.capacity() > RETAINED_SCRATCH_BYTES) {
+        json = new StringBuilder(256);
       }
     }
   }

@@ -35,6 +35,19 @@ class EntryCodecPropertiesTest {
     return MetadataArbitraries.entries();
   }
 
+  /**
+   * The summary a queryable tier stores (path, profile, metadata JSON), transcoded from the
+   * stored body, equals what decoding the entry and writing its metadata as JSON gives.
+   */
+  @Property(tries = 300)
+  void summaryEqualsTheDecodedEntryWrittenAsJson(@ForAll("entries") CacheEntry entry,
+      @ForAll("codecs") EntryCodec codec) {
+    byte[] encoded = codec.encode(entry);
+    CacheEntry decoded = codec.decode(encoded);
+    assertThat(codec.summarize(encoded, 0, encoded.length)).isEqualTo(
+        new EntrySummary(decoded.path(), decoded.profile(), MetadataJson.write(decoded.metadata())));
+  }
+
   /** Property 7: decompress(compress(metadata)) = metadata, with and without a dictionary. */
   @Property(tries = 300)
   void property7_compressionRoundTrip(@ForAll("entries") CacheEntry entry,

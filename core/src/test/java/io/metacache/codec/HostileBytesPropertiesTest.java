@@ -73,6 +73,17 @@ class HostileBytesPropertiesTest {
           CorruptEntryException.Reason.BAD_COMPRESSED_BODY,
           CorruptEntryException.Reason.DECOMPRESSED_TOO_LARGE);
     }
+    // The summary a queryable tier stores walks the same body: a typed refusal, never another
+    // exception, and never a summary of bytes the decoder refuses for a reason other than a
+    // repeated map key (which only the decoder looks for).
+    try {
+      EntrySummary summary = codec.summarize(hostile, 0, hostile.length);
+      assertThat(summary.path()).isNotEmpty();
+    } catch (CorruptEntryException expected) {
+      assertThat(expected.reason()).isIn(CorruptEntryException.Reason.BAD_BODY,
+          CorruptEntryException.Reason.BAD_COMPRESSED_BODY,
+          CorruptEntryException.Reason.DECOMPRESSED_TOO_LARGE);
+    }
   }
 
   @Provide

@@ -1,4 +1,4 @@
-package io.metacache;
+package io.metacache.codec;
 
 import java.util.Base64;
 import java.util.List;
@@ -34,11 +34,7 @@ final class MetadataJson {
       out.append(((Number) value).longValue());
     } else if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
-      if (Double.isFinite(d)) {
-        out.append(d); // Java's form (1.0E10, -0.0) is valid JSON number syntax
-      } else {
-        out.append("null");
-      }
+      writeDouble(out, d);
     } else if (value instanceof byte[]) {
       out.append('"').append(Base64.getEncoder().encodeToString((byte[]) value)).append('"');
     } else if (value instanceof Map) {
@@ -71,7 +67,16 @@ final class MetadataJson {
     }
   }
 
-  private static void writeString(StringBuilder out, String s) {
+  /** A finite double in Java's form (1.0E10, -0.0: valid JSON number syntax), else null. */
+  static void writeDouble(StringBuilder out, double d) {
+    if (Double.isFinite(d)) {
+      out.append(d);
+    } else {
+      out.append("null");
+    }
+  }
+
+  static void writeString(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
