@@ -3,7 +3,6 @@ package io.metacache.bench;
 import io.metacache.CacheConfig;
 import io.metacache.MetaCache;
 import io.metacache.bench.tiered.Bench;
-import io.metacache.bench.tiered.RedisServer;
 import io.metacache.codec.CacheEntry;
 import io.metacache.codec.CodecOptions;
 import io.metacache.codec.EntryCodec;
@@ -11,6 +10,7 @@ import io.metacache.key.CacheKey;
 import io.metacache.key.Fingerprinter;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierOperation;
+import io.metacache.testkit.RedisServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +83,7 @@ public class MetaCachePutBenchmark {
   public Shape shape;
 
   private Path dir;
-  private RedisServer redis;
+  private RedisServerProcess redis;
   private MetaCache cache;
   private final List<Tier> throughTiers = new ArrayList<>();
   private List<Path> files;
@@ -103,7 +103,7 @@ public class MetaCachePutBenchmark {
     }
     CacheConfig config = Bench.config(dir.resolve("cache"), 4L * n);
     if (shape != Shape.MEMORY_ONLY) {
-      redis = RedisServer.tryStart();
+      redis = RedisServerProcess.tryLaunch().orElse(null);
     }
     Map<String, String> properties = Bench.properties(redis == null ? null : redis.uri());
     switch (shape) {

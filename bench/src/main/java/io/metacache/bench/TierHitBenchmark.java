@@ -3,7 +3,7 @@ package io.metacache.bench;
 import io.metacache.CacheConfig;
 import io.metacache.MetaCache;
 import io.metacache.bench.tiered.Bench;
-import io.metacache.bench.tiered.RedisServer;
+import io.metacache.testkit.RedisServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public class TierHitBenchmark {
   public String tier;
 
   private Path dir;
-  private RedisServer redis;
+  private RedisServerProcess redis;
   private MetaCache cache;
   private List<Path> files;
   private int next;
@@ -60,10 +60,7 @@ public class TierHitBenchmark {
     files = Bench.files(dir.resolve("files"), n);
     String uri = null;
     if (tier.equals("redis")) {
-      redis = RedisServer.tryStart();
-      if (redis == null) {
-        throw new IllegalStateException("no redis-server could be started for the Redis hit");
-      }
+      redis = RedisServerProcess.launch(); // throws with the reason when none can be started
       uri = redis.uri();
     }
     CacheConfig config = Bench.config(dir.resolve("cache"), tier.equals("memory") ? 4L * n : 64);

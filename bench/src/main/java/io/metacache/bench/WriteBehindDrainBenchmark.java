@@ -6,8 +6,8 @@ import io.metacache.codec.CacheEntry;
 import io.metacache.codec.CodecOptions;
 import io.metacache.codec.EntryCodec;
 import io.metacache.bench.tiered.Bench;
-import io.metacache.bench.tiered.RedisServer;
 import io.metacache.spi.Tier;
+import io.metacache.testkit.RedisServerProcess;
 import io.metacache.writebehind.WriteBehindPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ public class WriteBehindDrainBenchmark {
   public String payload;
 
   private Path dir;
-  private RedisServer redis;
+  private RedisServerProcess redis;
   private MetaCache describing;
   private Tier target;
   private WriteBehindPipeline pipeline;
@@ -85,10 +85,7 @@ public class WriteBehindDrainBenchmark {
     entries = Bench.SMOKE ? 500 : ENTRIES;
     String uri = null;
     if (tier.equals("redis")) {
-      redis = RedisServer.tryStart();
-      if (redis == null) {
-        throw new IllegalStateException("no redis-server could be started for the Redis drain");
-      }
+      redis = RedisServerProcess.launch(); // throws with the reason when none can be started
       uri = redis.uri();
     }
     CacheConfig config = Bench.config(dir.resolve("cache"), 1024);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.metacache.extract.Extractors;
 import io.metacache.query.IndexedEntry;
+import io.metacache.testkit.ExifJpeg;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,6 @@
 package io.metacache.bench.scan;
 
+import io.metacache.testkit.ExifJpeg;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

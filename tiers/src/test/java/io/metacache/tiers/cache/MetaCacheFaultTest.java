@@ -6,7 +6,7 @@ import io.metacache.TierHealth;
 import io.metacache.key.CacheKey;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierOperation;
-import io.metacache.tiers.redis.RedisServerProcess;
+import io.metacache.testkit.RedisServerProcess;
 import io.metacache.writebehind.TierWriteStats;
 import io.metacache.writebehind.WriteBehindReport;
 import java.io.IOException;

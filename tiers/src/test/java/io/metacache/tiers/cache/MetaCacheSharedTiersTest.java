@@ -10,7 +10,7 @@ import io.metacache.MetaCache;
 import io.metacache.TierHealth;
 import io.metacache.key.CacheKey;
 import io.metacache.stats.CacheStats;
-import io.metacache.tiers.redis.RedisServerProcess;
+import io.metacache.testkit.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

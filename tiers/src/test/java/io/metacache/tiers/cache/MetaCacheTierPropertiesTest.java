@@ -7,7 +7,7 @@ import io.metacache.key.CacheKey;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierOperation;
 import io.metacache.stats.CacheStats;
-import io.metacache.tiers.redis.RedisServerProcess;
+import io.metacache.testkit.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

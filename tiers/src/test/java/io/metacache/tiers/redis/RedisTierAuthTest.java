@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.metacache.spi.Keys;
 import io.metacache.spi.TierException;
 import io.metacache.spi.TierOperation;
+import io.metacache.testkit.RedisServerProcess;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,6 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.metacache.spi.TierOperation;
+import io.metacache.testkit.RedisServerProcess;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.metacache.spi.TierException;
 import io.metacache.spi.TierOperation;
+import io.metacache.testkit.RedisServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.metacache.spi.TierOperation;
+import io.metacache.testkit.RedisServerProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

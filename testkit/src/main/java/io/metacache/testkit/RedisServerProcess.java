@@ -1,4 +1,4 @@
-package io.metacache.tiers.redis;
+package io.metacache.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,16 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.embedded.core.ExecutableProvider;
 
 /**
- * A real {@code redis-server} process on a free loopback port, for integration tests. The binary
- * is {@code redis-server} from the PATH when it is 6.2 or newer (PXAT), else the Linux/macOS build
- * shipped inside the embedded-redis jar. No persistence ({@code --save ''}, {@code --appendonly no}).
- * {@link #launch} starts one; {@link #stop()} kills the process with SIGKILL; {@link #start()} starts it again on the same port.
+ * A real {@code redis-server} process on a free loopback port, for integration tests and the
+ * tiered benchmarks. The binary is {@code redis-server} from the PATH when it is 6.2 or newer
+ * (PXAT), else the Linux/macOS build shipped inside the embedded-redis jar. No persistence
+ * ({@code --save ''}, {@code --appendonly no}). {@link #launch} starts one or throws;
+ * {@link #tryLaunch} starts one or says why not, for callers that can do without Redis;
+ * {@link #stop()} kills the process with SIGKILL; {@link #start()} starts it again on the same port.
  */
 public final class RedisServerProcess implements AutoCloseable {
   private static final Pattern VERSION = Pattern.compile("v=(\\d+)\\.(\\d+)");
@@ -45,6 +48,20 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
+   * Starts a server on a free port, or returns empty when none can be started here (no usable
+   * binary, or it does not come up), having printed the reason to stderr: a benchmark can then
+   * report its Redis figures as absent instead of failing.
+   */
+  public static Optional<RedisServerProcess> tryLaunch(String... extraArgs) {
+    try {
+      return Optional.of(launch(extraArgs));
+    } catch (RuntimeException e) {
+      System.err.println("no redis-server could be started: " + e);
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Starts a Cluster-enabled node ({@code --cluster-enabled yes}) on a free port whose cluster bus
    * port (port + 10000) is free as well; its nodes file lives in the server's temporary directory.
    */
@@ -54,15 +71,22 @@ public final class RedisServerProcess implements AutoCloseable {
         "--cluster-node-timeout", "5000");
   }
 
+  // A server that does not come up leaves no process and no directory behind.
   private static RedisServerProcess startOn(int port, String... extraArgs) {
+    Path dir;
     try {
-      Path dir = Files.createTempDirectory("redis-" + port + "-");
-      RedisServerProcess server = new RedisServerProcess(port, dir, List.of(extraArgs));
-      server.start();
-      return server;
+      dir = Files.createTempDirectory("redis-" + port + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    RedisServerProcess server = new RedisServerProcess(port, dir, List.of(extraArgs));
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
   }
 
   /** The port the server listens on (the same across restarts). */

@@ -1,4 +1,4 @@
-package io.metacache.cli;
+package io.metacache.testkit;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -16,10 +16,14 @@ import javax.imageio.ImageIO;
  * segment is inserted after SOI holding a big-endian TIFF structure: IFD0 with Make, Model and an
  * Exif sub-IFD pointer; the sub-IFD with DateTimeOriginal.
  */
-final class ExifJpeg {
+public final class ExifJpeg {
   private ExifJpeg() {}
 
-  static void write(Path file, int seed, String make, String model, String takenAt) throws IOException {
+  /**
+   * Writes a 64x48 JPEG whose colour and drawn number follow {@code seed}, with these EXIF values
+   * ({@code takenAt} in EXIF form, {@code "2024:01:31 10:00:00"}; all ASCII).
+   */
+  public static void write(Path file, int seed, String make, String model, String takenAt) throws IOException {
     BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(new Color(seed * 40 % 256, 120, 200));
