@@ -82,6 +82,14 @@ public class MetaCachePutBenchmark {
   @Param({"MEMORY_ONLY", "ALL_TIERS", "WRITE_THROUGH", "ALL_TIERS_SUSTAINED"})
   public Shape shape;
 
+  /**
+   * {@code defaults}: the pipeline as configured by default (batcher linger 1 ms, threads at nice
+   * 10). {@code eager}: the same-run control, linger 0 (the batcher woken on every put) and nice 0
+   * (the pipeline's threads at the callers' priority). Only the write-behind shapes differ.
+   */
+  @Param({"defaults", "eager"})
+  public String pipeline;
+
   private Path dir;
   private RedisServerProcess redis;
   private MetaCache cache;
@@ -106,6 +114,10 @@ public class MetaCachePutBenchmark {
       redis = RedisServerProcess.tryLaunch().orElse(null);
     }
     Map<String, String> properties = Bench.properties(redis == null ? null : redis.uri());
+    if (pipeline.equals("eager")) {
+      properties.put("metacache.writebehind.linger", "0");
+      properties.put("metacache.writebehind.nice", "0");
+    }
     switch (shape) {
       case MEMORY_ONLY -> cache = Bench.cache(config, List.of(), properties);
       case ALL_TIERS, ALL_TIERS_SUSTAINED -> cache = Bench.cache(config,

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Write-behind drain throughput: entries per second from {@code put} on the pipeline until
  * {@code flush()} returns, for 1 KB entries with distinct keys (nothing to coalesce) into one real
  * tier on loopback, through the real {@link WriteBehindPipeline} with its batch size
- * ({@code metacache.writebehind.batch-size}: the default 256, and 1024 and 4096). Goals: at least
+ * ({@code metacache.writebehind.batch-size}: 256, the default 1024, and 4096). Goals: at least
  * 100,000 entries/s into Redis and 50,000/s into SQLite. Payload {@code entry} adds what a cache
  * adds on SQLite: its row describer decodes every entry and writes the metadata as JSON.
  * The score is entries per second ({@link OperationsPerInvocation}: one invocation drains

@@ -32,6 +32,8 @@ public final class Goals {
   static final String FILE_LOOKUP = "FileLookupBenchmark";
   static final String MEMORY_GET = "MemoryTierGetBenchmark";
   static final String MEMORY_PUT = "MemoryTierPutBenchmark";
+  static final String PUT = "MetaCachePutBenchmark";
+  static final String DRAIN = "WriteBehindDrainBenchmark";
 
   private Goals() {}
 
@@ -44,6 +46,8 @@ public final class Goals {
       memoryTier(set, rows);
     }
     fileLookup(set, rows);
+    tieredPut(set, rows);
+    drain(set, rows);
     heap(set, rows);
     hitRate(set, rows);
     return rows;
@@ -185,6 +189,63 @@ public final class Goals {
             alloc < 32, GET_PUT + ".hitHeavy1 -prof gc valueBytes=" + bytes));
       }
     }
+  }
+
+  /**
+   * The tiered put goals: p99 with every tier behind the write-behind pipeline, beside the
+   * memory-only put (within 5x) and beside a write-through to Redis and SQLite (20x below).
+   */
+  private static void tieredPut(ResultSet set, List<Row> rows) {
+    Optional<JmhResult> all = set.find(PUT, "put", Map.of("shape", "ALL_TIERS", "pipeline", "defaults"));
+    Optional<JmhResult> memory = set.find(PUT, "put", Map.of("shape", "MEMORY_ONLY", "pipeline", "defaults"));
+    Optional<JmhResult> through = set.find(PUT, "put", Map.of("shape", "WRITE_THROUGH", "pipeline", "defaults"));
+    if (all.isEmpty()) {
+      return;
+    }
+    double p99 = percentile(all.get(), 99.0);
+    String unit = all.get().primary().unit().replace("/op", "");
+    String figure = String.format(Locale.ROOT, "p99 %s %s (p50 %s)", Format.number(p99), unit,
+        Format.number(percentile(all.get(), 50.0)));
+    if (memory.isPresent()) {
+      double m = percentile(memory.get(), 99.0);
+      double ratio = p99 / m;
+      rows.add(new Row("put p99 with all tiers (write-behind) within 5x of memory-only put p99", figure,
+          String.format(Locale.ROOT, "memory-only p99 %s %s (p50 %s)", Format.number(m), unit,
+              Format.number(percentile(memory.get(), 50.0))),
+          new Ratio("goal.tiered.put.p99.memory", "all-tiers put p99 / memory-only put p99", ratio, Double.NaN),
+          ratio <= 5, PUT + " shape=ALL_TIERS, MEMORY_ONLY"));
+    }
+    if (through.isPresent()) {
+      double t = percentile(through.get(), 99.0);
+      double below = t / p99;
+      rows.add(new Row("put p99 with all tiers at least 20x below a write-through to Redis and SQLite", figure,
+          String.format(Locale.ROOT, "write-through p99 %s %s (p50 %s)", Format.number(t), unit,
+              Format.number(percentile(through.get(), 50.0))),
+          new Ratio("goal.tiered.put.p99.through", "write-through put p99 / all-tiers put p99", below, Double.NaN),
+          below >= 20, PUT + " shape=ALL_TIERS, WRITE_THROUGH"));
+    }
+  }
+
+  /** Drain throughput into each tier, at every batch size and payload run: Redis 100k/s, SQLite 50k/s. */
+  private static void drain(ResultSet set, List<Row> rows) {
+    for (JmhResult r : set.ofClass(DRAIN)) {
+      String tier = r.param("tier");
+      double goal = "redis".equals(tier) ? 100_000 : 50_000;
+      double perSecond = r.primary().score();
+      rows.add(new Row(String.format(Locale.ROOT, "Write-behind drain into %s >= %,.0f entries/s (batch %s, %s payload)",
+              tier, goal, r.param("batchSize"), r.param("payload")),
+          Format.score(r.primary()) + " entries/s", "",
+          new Ratio("goal.drain." + tier + "." + r.param("batchSize") + "." + r.param("payload"),
+              "drain entries/s into " + tier, perSecond, r.primary().relativeError()),
+          perSecond >= goal, DRAIN + " " + r.paramsLabel()));
+    }
+  }
+
+  /** A percentile of a sample-mode result (e.g. 99.0), or NaN. */
+  static double percentile(JmhResult r, double p) {
+    return r.percentiles().entrySet().stream()
+        .filter(e -> Double.parseDouble(e.getKey()) == p)
+        .mapToDouble(Map.Entry::getValue).findFirst().orElse(Double.NaN);
   }
 
   private static void fileLookup(ResultSet set, List<Row> rows) {

@@ -138,6 +138,7 @@ public final class ResultsReport {
       md.append("| ").append(r.goal()).append(" | ").append(r.figure()).append(" | ").append(r.peer())
           .append(" | ").append(r.ratio().id().startsWith("goal.hitrate") || r.ratio().id().startsWith("goal.alloc")
               || r.ratio().id().startsWith("goal.xxh3") || r.ratio().id().startsWith("goal.sampled")
+              || r.ratio().id().startsWith("goal.drain")
               ? Format.number(r.ratio().value()) : Format.ratio(r.ratio().value()))
           .append(" | ").append(Format.percent(r.ratio().relativeError()))
           .append(" | ").append(r.met() ? "yes" : "**no**").append(" |\n");
@@ -274,18 +275,32 @@ public final class ResultsReport {
       List<JmhResult> rows = set.ofClass(cls);
       Set<String> secondaries = new LinkedHashSet<>();
       for (JmhResult r : rows) {
-        r.secondary().keySet().stream().filter(k -> !k.startsWith("gc.") && !k.startsWith("·")).forEach(secondaries::add);
+        r.secondary().keySet().stream()
+            .filter(k -> !k.startsWith("gc.") && !k.startsWith("·") && !k.matches("p[01]\\.\\d+")) // percentiles: own columns
+            .forEach(secondaries::add);
       }
+      boolean sampled = rows.stream().anyMatch(r -> !r.percentiles().isEmpty() && r.mode().equals("sample"));
       md.append("## `").append(cls).append("`\n\n")
           .append("| Benchmark | Parameters | Mode | Threads | Score | Unit | alloc B/op |");
+      if (sampled) {
+        md.append(" p50 | p99 | p99.9 |");
+      }
       secondaries.forEach(s -> md.append(' ').append(s).append(" |"));
       md.append("\n|---|---|---|---|---|---|---|");
+      if (sampled) {
+        md.append("---|---|---|");
+      }
       secondaries.forEach(s -> md.append("---|"));
       md.append('\n');
       for (JmhResult r : rows) {
         md.append("| ").append(r.method()).append(" | ").append(r.paramsLabel()).append(" | ").append(r.mode())
             .append(" | ").append(r.threads()).append(" | ").append(Format.score(r.primary())).append(" | ")
             .append(r.primary().unit()).append(" | ").append(Format.number(r.allocationPerOp())).append(" |");
+        if (sampled) {
+          for (double p : new double[] {50.0, 99.0, 99.9}) {
+            md.append(' ').append(Format.number(Goals.percentile(r, p))).append(" |");
+          }
+        }
         for (String s : secondaries) {
           JmhResult.Metric m = r.secondary(s);
           md.append(' ').append(m == null ? "" : Format.score(m)).append(" |");
