@@ -46,8 +46,40 @@ public final class ResultsReport {
     ResultSet set = ResultSet.load(dir);
     List<String> charts = Charts.write(set, dir.resolve("charts"));
     Path readme = dir.resolve("README.md");
-    Files.writeString(readme, markdown(set, charts), StandardCharsets.UTF_8);
+    Files.writeString(readme, markdown(set, charts) + otherFiles(dir), StandardCharsets.UTF_8);
     return readme;
+  }
+
+  /**
+   * Links to the other reports kept in the folder (focused runs written by hand beside the suite's
+   * JSON: {@code *.md}, and subfolders with a README), each with its first heading.
+   */
+  static String otherFiles(Path dir) throws IOException {
+    List<String[]> found = new ArrayList<>();
+    try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+        String name = p.getFileName().toString();
+        Path doc = Files.isDirectory(p) ? p.resolve("README.md") : p;
+        String link = Files.isDirectory(p) ? name + "/README.md" : name;
+        if (name.equals("README.md") || name.equals("charts") || !doc.getFileName().toString().endsWith(".md")
+            || !Files.isRegularFile(doc)) {
+          continue;
+        }
+        String title = Files.readAllLines(doc, StandardCharsets.UTF_8).stream()
+            .filter(l -> l.startsWith("#")).findFirst().map(l -> l.replaceFirst("^#+\\s*", "")).orElse(name);
+        found.add(new String[] {link, title});
+      }
+    }
+    if (found.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("## Other reports in this folder\n\n")
+        .append("Focused runs with their own parameters, commands and discussion (figures from their own runs, ")
+        .append("not this one):\n\n");
+    for (String[] f : found) {
+      md.append("- [").append(f[0]).append("](").append(f[0]).append("): ").append(f[1]).append('\n');
+    }
+    return md.append('\n').toString();
   }
 
   static String markdown(ResultSet set, List<String> charts) {

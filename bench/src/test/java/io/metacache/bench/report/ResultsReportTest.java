@@ -19,6 +19,22 @@ class ResultsReportTest {
   Path dir;
 
   @Test
+  void linksTheFocusedReportsKeptInTheFolder() throws IOException {
+    writeSyntheticRun(dir, 1.0);
+    Files.writeString(dir.resolve("memory.md"), "intro\n# Memory tier: get and put\n");
+    Files.createDirectories(dir.resolve("stress"));
+    Files.writeString(dir.resolve("stress").resolve("README.md"), "# Stress results\n");
+    Files.createDirectories(dir.resolve("empty"));
+    ResultsReport.write(dir);
+    ResultsReport.write(dir); // its own README is never listed, however often it runs
+
+    String readme = Files.readString(dir.resolve("README.md"));
+    assertThat(readme).contains("## Other reports in this folder",
+        "- [memory.md](memory.md): Memory tier: get and put", "- [stress/README.md](stress/README.md): Stress results");
+    assertThat(readme).doesNotContain("[README.md]", "[empty", "[charts");
+  }
+
+  @Test
   void writesGoalsPeerTablesGenericTablesAndCharts() throws IOException {
     writeSyntheticRun(dir, 1.0);
     ResultsReport.write(dir);
