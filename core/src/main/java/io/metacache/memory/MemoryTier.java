@@ -62,16 +62,20 @@ import org.slf4j.LoggerFactory;
  *       ({@link ReadBuffer}); a full stripe drops the event. When a stripe is half full the reader
  *       tries the lock and, if free, drains all buffers itself.
  *   <li>Every mutation of the map (put, remove, expired-on-read, and the tier's own evictions and
- *       expirations) appends an event to an ordered write log ({@link WriteBuffer}) while it still
+ *       expirations) appends an event to the write log ({@link WriteBuffer}) while it still
  *       holds the key's segment lock, so the events of one key are in mutation order and, once
- *       replayed, the policy holds exactly the map's keys. No write event is ever dropped.
+ *       replayed, the policy holds exactly the map's keys. No write event is ever dropped. The
+ *       log is striped by key (all events of a key in one stripe), so that writers of different
+ *       keys do not contend on it; events of different keys are replayed stripe by stripe, which
+ *       a single thread never sees, since each of its writes drains at once (unless the expiry
+ *       sweeper holds the lock at that moment, when a few events may be replayed out of order).
  *   <li>Writes are bounded, not lossy: a writer takes one of {@code writePermits}, with its
  *       entry's weight out of a budget of {@code permitChunks}, before touching the map (draining
  *       under the lock itself when either runs out) and the drainer returns both once the event
  *       is applied. After each write the writer tries the lock and drains.
  *   <li>The drainer replays reads, then writes. A write may make the policy choose victims; the
  *       drainer removes each from the map (taking its segment lock: lock order is always policy
- *       lock, then segment lock, then the write log's monitor) and counts it by cause, entries or
+ *       lock, then segment lock, then the write-log stripe's spin lock) and counts it by cause, entries or
  *       bytes. The removal logs its own event, so a victim re-put concurrently stays consistent.
  * </ul>
  *
@@ -112,6 +116,8 @@ public final class MemoryTier implements AutoCloseable {
   /** {@link #pendingWrites} packs a count of writes (high bits) and their chunks (low bits). */
   private static final int PERMIT_COUNT_SHIFT = 40;
   private static final long PERMIT_CHUNK_MASK = (1L << PERMIT_COUNT_SHIFT) - 1;
+  /** Stripes of the write log: enough for a few cores to rarely meet (a power of two). */
+  private static final int MAX_WRITE_STRIPES = 8;
 
   private final ChronicleMap<Key128, ValueSink> map;
   private final ChronicleSizing sizing;
@@ -119,7 +125,12 @@ public final class MemoryTier implements AutoCloseable {
   private final PolicyKind policyKind;
   private final ReentrantLock policyLock = new ReentrantLock();
   private final ReadBuffer readBuffer = new ReadBuffer();
-  private final WriteBuffer writeBuffer;
+  /**
+   * The write log, striped by key so that writers of different keys rarely share a lock or a
+   * cache line; all events of one key go to one stripe, in the order of its mutations.
+   */
+  private final WriteBuffer[] writeStripes;
+  private final int stripeMask;
   private final ExpiryIndex expiryIndex = new ExpiryIndex();
   /** Unapplied user writes: their count above {@link #PERMIT_COUNT_SHIFT}, their chunks below. */
   private final AtomicLong pendingWrites = new AtomicLong();
@@ -171,7 +182,12 @@ public final class MemoryTier implements AutoCloseable {
     this.evictionListener = builder.evictionListener;
     this.policy = EvictionPolicies.create(policyKind, maxEntries, maxBytes);
     this.accessReplayer = policy::recordAccess;
-    this.writeBuffer = new WriteBuffer(Math.max(64, 2 * sizing.writePermits));
+    int stripes = Math.min(MAX_WRITE_STRIPES, sizing.segments);
+    this.writeStripes = new WriteBuffer[stripes];
+    for (int i = 0; i < stripes; i++) {
+      writeStripes[i] = new WriteBuffer(Math.max(16, 2 * sizing.writePermits / stripes));
+    }
+    this.stripeMask = stripes - 1;
     this.map = openMap(sizing, file);
     try {
       rebuildFromStoredEntries();
@@ -327,7 +343,7 @@ public final class MemoryTier implements AutoCloseable {
         c.insert(c.absentEntry(), value);
         storedBytes.add(weight);
       }
-      writeBuffer.append(existing == null ? WriteBuffer.WRITE | WriteBuffer.INSERT_FLAG : WriteBuffer.WRITE,
+      log(keyHigh, keyLow).append(existing == null ? WriteBuffer.WRITE | WriteBuffer.INSERT_FLAG : WriteBuffer.WRITE,
           keyHigh, keyLow, weight, newExpiryRecord);
       stored = true;
     } catch (IllegalStateException | IllegalArgumentException e) {
@@ -384,7 +400,7 @@ public final class MemoryTier implements AutoCloseable {
             int weight = sizing.weight((int) entry.value().size());
             entry.context().remove(entry);
             storedBytes.add(-weight);
-            writeBuffer.append(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
+            log(keyHigh, keyLow).append(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
           });
         }
       }
@@ -440,7 +456,7 @@ public final class MemoryTier implements AutoCloseable {
       }
       c.remove(entry);
       storedBytes.add(-sizing.weight(size));
-      writeBuffer.append(eventType, keyHigh, keyLow, 0, 0);
+      log(keyHigh, keyLow).append(eventType, keyHigh, keyLow, 0, 0);
       return true;
     }
   }
@@ -496,18 +512,52 @@ public final class MemoryTier implements AutoCloseable {
       } finally {
         policyLock.unlock();
       }
-      if (writeBuffer.isEmpty()) {
+      if (writeLogEmpty()) {
         return; // else an event arrived while we finished; the next round takes it
       }
     }
   }
 
-  /** Replays buffered reads, then writes, into the policy and expiry index. Under the lock. */
+  /** The write-log stripe of a key. */
+  private WriteBuffer log(long keyHigh, long keyLow) {
+    long h = (keyHigh ^ keyLow) * 0x9E3779B97F4A7C15L;
+    return writeStripes[(int) (h >>> 40) & stripeMask];
+  }
+
+  /** Whether no stripe holds events; a racy hint, exact once writers are quiet. */
+  private boolean writeLogEmpty() {
+    for (WriteBuffer stripe : writeStripes) {
+      if (!stripe.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Replays buffered reads, then writes, into the policy and expiry index, until every stripe is
+   * empty (a replayed write may evict, which logs a removal). Under the lock. Events of one key
+   * are replayed in order; events of different keys in different stripes in stripe order, which
+   * single-threaded use never sees (every operation drains its own event at once).
+   */
   private void drainBuffers() {
     readBuffer.drainTo(accessReplayer);
+    boolean replayed;
+    do {
+      replayed = false;
+      for (WriteBuffer stripe : writeStripes) {
+        replayed |= replay(stripe);
+      }
+    } while (replayed);
+  }
+
+  /** Replays what one stripe holds now, and what evictions log into it meanwhile. */
+  private boolean replay(WriteBuffer stripe) {
+    boolean any = false;
     int count;
-    while ((count = writeBuffer.swap()) != 0) {
-      long[] events = writeBuffer.drained();
+    while ((count = stripe.swap()) != 0) {
+      any = true;
+      long[] events = stripe.drained();
       long permits = 0;
       for (int i = 0, at = 0; i < count; i++, at += WriteBuffer.STRIDE) {
         long keyHigh = events[at];
@@ -528,6 +578,7 @@ public final class MemoryTier implements AutoCloseable {
         pendingWrites.addAndGet(-permits);
       }
     }
+    return any;
   }
 
   /**
