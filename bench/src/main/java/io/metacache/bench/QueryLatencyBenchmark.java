@@ -52,9 +52,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code language}, {@code function}, {@code className}, {@code referencedDoc}: one term;
  *   <li>{@code languageAndFunction}: a language AND a function name (AND across two indexes);
- *   <li>{@code pathRegex}: no indexed term, so a walk of every path in order with a regex,
- *       {@code /p<j>/F\d+\.}, that matches one package of 2,000 (50 paths of 100,000), stopping
- *       at the limit;
+ *   <li>{@code pathRegex}: no indexed term, only a regex, {@code /p<j>/F\d+\.}, that matches
+ *       one package of 2,000 (50 paths of 100,000): the path trigram index narrows it to the
+ *       paths holding every trigram of {@code /p<j>/F} (a walk of every path in order before it);
  *   <li>{@code pathRegexNoLiteral}: the same packages as {@code pathRegex}, and so the same
  *       results, written {@code /p[1][2][3]/[F]\d+\.} so that no literal of three characters or
  *       more appears in it: the baseline for a path index that reads literals out of the regex,
