@@ -52,9 +52,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code language}, {@code function}, {@code className}, {@code referencedDoc}: one term;
  *   <li>{@code languageAndFunction}: a language AND a function name (AND across two indexes);
- *   <li>{@code pathRegex}: no indexed term, so a walk of every path in order with a regex,
- *       {@code /p<j>/F\d+\.}, that matches one package of 2,000 (50 paths of 100,000), stopping
- *       at the limit.
+ *   <li>{@code pathRegex}: no indexed term, only a regex, {@code /p<j>/F\d+\.}, that matches
+ *       one package of 2,000 (50 paths of 100,000): the path trigram index narrows it to the
+ *       paths holding every trigram of {@code /p<j>/F} (a walk of every path in order before it);
+ *   <li>{@code pathRegexNoLiteral}: the same packages as {@code pathRegex}, and so the same
+ *       results, written {@code /p[1][2][3]/[F]\d+\.} so that no literal of three characters or
+ *       more appears in it: the baseline for a path index that reads literals out of the regex,
+ *       which cannot narrow this one.
  * </ul>
  *
  * <p>Run from the repository root (the forks read {@code @jvm.options} relative to it):
@@ -95,6 +99,7 @@ public class QueryLatencyBenchmark {
   private MetadataQuery[] referencedDoc;
   private MetadataQuery[] languageAndFunction;
   private MetadataQuery[] pathRegex;
+  private MetadataQuery[] pathRegexNoLiteral;
   private int next;
 
   @Setup(Level.Trial)
@@ -157,7 +162,8 @@ public class QueryLatencyBenchmark {
     referencedDoc = new MetadataQuery[QUERIES];
     languageAndFunction = new MetadataQuery[QUERIES];
     pathRegex = new MetadataQuery[QUERIES];
-    long[] results = new long[6];
+    pathRegexNoLiteral = new MetadataQuery[QUERIES];
+    long[] results = new long[7];
     for (int q = 0; q < QUERIES; q++) {
       String lang = LANGUAGES[Math.min(3, pick(qr.nextDouble()))];
       language[q] = MetadataQuery.builder().language(lang).limit(max).build();
@@ -165,18 +171,22 @@ public class QueryLatencyBenchmark {
       className[q] = MetadataQuery.builder().className("Type" + qc[q]).limit(max).build();
       referencedDoc[q] = MetadataQuery.builder().referencedDoc(docName(qd[q])).limit(max).build();
       languageAndFunction[q] = MetadataQuery.builder().language(lang).function(functionName(qf[q])).limit(max).build();
-      pathRegex[q] = MetadataQuery.builder()
-          .pathRegex("/p" + qr.nextInt(PACKAGES) + "/F\\d+\\.").limit(max).build();
+      int pkg = qr.nextInt(PACKAGES);
+      pathRegex[q] = MetadataQuery.builder().pathRegex("/p" + pkg + "/F\\d+\\.").limit(max).build();
+      pathRegexNoLiteral[q] = MetadataQuery.builder()
+          .pathRegex("/p" + Integer.toString(pkg).replaceAll("(\\d)", "[$1]") + "/[F]\\d+\\.").limit(max).build();
     }
-    MetadataQuery[][] all = {language, function, className, referencedDoc, languageAndFunction, pathRegex};
+    MetadataQuery[][] all = {language, function, className, referencedDoc, languageAndFunction, pathRegex,
+        pathRegexNoLiteral};
     for (int k = 0; k < all.length; k++) {
       for (int q = 0; q < 256; q++) {
         results[k] += cache.query(all[k][q]).size();
       }
     }
     System.out.printf("mean results per query (first 256, limit %s): language %.1f, function %.1f, class %.1f, "
-        + "doc %.1f, language+function %.1f, path regex %.1f%n", limit, results[0] / 256.0, results[1] / 256.0,
-        results[2] / 256.0, results[3] / 256.0, results[4] / 256.0, results[5] / 256.0);
+        + "doc %.1f, language+function %.1f, path regex %.1f, path regex without literal %.1f%n", limit,
+        results[0] / 256.0, results[1] / 256.0, results[2] / 256.0, results[3] / 256.0, results[4] / 256.0,
+        results[5] / 256.0, results[6] / 256.0);
   }
 
   @TearDown(Level.Trial)
@@ -241,5 +251,10 @@ public class QueryLatencyBenchmark {
   @Benchmark
   public List<IndexedEntry> pathRegex() {
     return cache.query(nextOf(pathRegex));
+  }
+
+  @Benchmark
+  public List<IndexedEntry> pathRegexNoLiteral() {
+    return cache.query(nextOf(pathRegexNoLiteral));
   }
 }

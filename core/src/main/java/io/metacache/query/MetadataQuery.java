@@ -1,5 +1,6 @@
 package io.metacache.query;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -26,6 +27,7 @@ public final class MetadataQuery {
   private final String referencedDoc;
   private final String profile;
   private final Pattern pathPattern;
+  private final List<List<String>> pathLiterals;
   private final int limit;
 
   private MetadataQuery(Builder b) {
@@ -35,6 +37,7 @@ public final class MetadataQuery {
     this.referencedDoc = b.referencedDoc;
     this.profile = b.profile;
     this.pathPattern = b.pathPattern;
+    this.pathLiterals = b.pathPattern == null ? List.of() : RegexLiterals.of(b.pathPattern);
     this.limit = b.limit;
   }
 
@@ -61,6 +64,12 @@ public final class MetadataQuery {
   /** The path pattern, if any. */
   public Optional<Pattern> pathPattern() { return Optional.ofNullable(pathPattern); }
 
+  /**
+   * Literals every path matching the path pattern contains: all those of at least one element
+   * ({@link RegexLiterals}). Empty if there is no pattern or no such condition could be read.
+   */
+  List<List<String>> pathLiterals() { return pathLiterals; }
+
   /** Most results returned. */
   public int limit() { return limit; }
 
@@ -74,13 +83,18 @@ public final class MetadataQuery {
    * entry's path), or {@code null} for a new one: one matcher per query instead of one per entry.
    */
   boolean matches(IndexedEntry entry, Matcher pathMatcher) {
+    return matchesTerms(entry)
+        && (pathPattern == null
+            || (pathMatcher != null ? pathMatcher.reset(entry.path()) : pathPattern.matcher(entry.path())).find());
+  }
+
+  /** Whether {@code entry} satisfies every criterion but the path pattern. */
+  boolean matchesTerms(IndexedEntry entry) {
     return (language == null || language.equals(entry.language()))
         && (function == null || entry.functions().contains(function))
         && (className == null || entry.classes().contains(className))
         && (referencedDoc == null || entry.referencedDocs().contains(referencedDoc))
-        && (profile == null || profile.equals(entry.profile()))
-        && (pathPattern == null
-            || (pathMatcher != null ? pathMatcher.reset(entry.path()) : pathPattern.matcher(entry.path())).find());
+        && (profile == null || profile.equals(entry.profile()));
   }
 
   @Override

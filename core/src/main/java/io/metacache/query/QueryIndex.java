@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 
 /**
  * Secondary indexes over cached entries: by language, function, class and referenced document,
- * plus every entry in path order for path patterns.
+ * plus every entry in path order and the trigrams of every path for path patterns.
  *
  * <h2>Shape</h2>
  * One document per (path, profile), the latest written: a file re-cached after a change replaces
@@ -29,15 +29,30 @@ import java.util.regex.Matcher;
  * comparisons, for the same memory: a {@code TreeSet} is a {@code TreeMap} inside.) A path
  * pattern reuses one {@link Matcher} per query.
  *
+ * <h2>Path patterns</h2>
+ * A {@link PathTrigramIndex} keeps, for each trigram, the paths that contain it. When literals
+ * that every match must contain can be read out of the pattern ({@link RegexLiterals}), the paths
+ * holding all their trigrams are the candidates: the pattern is run on those alone, the survivors
+ * sorted, and their documents read in order. The planner weighs that against the in-order walk of
+ * the smallest term posting (or of every document): the walk stops at the limit, so with {@code k}
+ * candidates among {@code n} documents it is expected to read about {@code limit * n / k} of them,
+ * and a candidate is counted {@value #CANDIDATE_COST} walk steps (a sort and a lookup besides the
+ * match). A pattern with no such literal, or case-insensitive, is walked as before: the same
+ * results, at the cost of a full scan.
+ *
  * <h2>Expiry</h2>
  * Each document keeps its entry's expires-at; queries skip expired documents, and a min-heap of
  * expiry times lets {@link #purgeExpired} drop them in O(due log n).
  *
  * <h2>Concurrency</h2>
  * A read-write lock: queries share it, changes take it exclusively. Changes are a few map
- * operations per indexed term.
+ * operations per indexed term, and one posting update per trigram of a path that joins or leaves
+ * the index (not of one replaced under the same path). Queries only read, the path trigrams
+ * included, so they can share the lock.
  */
 public final class QueryIndex {
+  /** What one trigram candidate costs in steps of an in-order walk (see the class comment). */
+  static final int CANDIDATE_COST = 2;
 
   private record Ref(String path, String profile) implements Comparable<Ref> {
     @Override
@@ -63,6 +78,7 @@ public final class QueryIndex {
   private final Map<String, NavigableMap<Ref, Doc>> byClass = new HashMap<>();
   private final Map<String, NavigableMap<Ref, Doc>> byDoc = new HashMap<>();
   private final PriorityQueue<Expiry> expiries = new PriorityQueue<>(Comparator.comparingLong(Expiry::at));
+  private final PathTrigramIndex trigrams = new PathTrigramIndex();
 
   /**
    * Indexes the entry stored under the key. It replaces the document of the same path and profile
@@ -75,10 +91,12 @@ public final class QueryIndex {
     lock.writeLock().lock();
     try {
       Doc old = docs.get(ref);
+      if (old != null && old.entry.cachedAtMillis() > entry.cachedAtMillis()) {
+        return;
+      }
+      // counted before the old document goes, so that a replacement keeps the path's trigrams
+      trigrams.add(entry.path());
       if (old != null) {
-        if (old.entry.cachedAtMillis() > entry.cachedAtMillis()) {
-          return;
-        }
         unindex(ref, old);
       }
       Doc doc = new Doc(key, entry);
@@ -140,6 +158,7 @@ public final class QueryIndex {
       byClass.clear();
       byDoc.clear();
       expiries.clear();
+      trigrams.clear();
     } finally {
       lock.writeLock().unlock();
     }
@@ -178,9 +197,13 @@ public final class QueryIndex {
     purgeExpired(nowMillis);
     lock.readLock().lock();
     try {
-      NavigableMap<Ref, Doc> candidates = smallestPosting(query);
-      Collection<Doc> walk = (candidates != null ? candidates : docs).values();
+      NavigableMap<Ref, Doc> posting = smallestPosting(query);
+      Collection<Doc> walk = (posting != null ? posting : docs).values();
       Matcher pathMatcher = query.pathPattern().map(p -> p.matcher("")).orElse(null);
+      int[] paths = pathCandidates(query, walk.size());
+      if (paths != null) {
+        return fromPaths(paths, query, pathMatcher, nowMillis);
+      }
       List<IndexedEntry> out = new ArrayList<>(Math.min(query.limit(), 64));
       for (Doc doc : walk) {
         IndexedEntry e = doc.entry;
@@ -207,7 +230,61 @@ public final class QueryIndex {
     }
   }
 
+  /** Distinct paths in the path trigram index: one per path with a document indexed (for tests). */
+  int trigramPaths() {
+    lock.readLock().lock();
+    try {
+      return trigrams.paths();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   // ---------------------------------------------------------------- internals
+
+  /**
+   * The ids of the paths that may match the query's path pattern, when reading those and their
+   * documents is expected to be cheaper than an in-order walk of {@code walk} documents; else null.
+   */
+  private int[] pathCandidates(MetadataQuery q, int walk) {
+    List<List<String>> literals = q.pathLiterals();
+    if (literals.isEmpty() || walk == 0 || trigrams.bound(literals) >= walk) {
+      return null;
+    }
+    PathTrigramIndex.Candidates candidates = trigrams.candidates(literals);
+    int k = candidates.size();
+    long steps = q.limit() >= walk ? walk : Math.min(walk, (long) q.limit() * docs.size() / Math.max(k, 1));
+    return (long) CANDIDATE_COST * k < steps ? candidates.toArray() : null;
+  }
+
+  /** The answer from the candidate paths: those the pattern finds, in order, with their documents. */
+  private List<IndexedEntry> fromPaths(int[] ids, MetadataQuery q, Matcher pathMatcher, long nowMillis) {
+    List<String> hits = new ArrayList<>();
+    for (int id : ids) {
+      String path = trigrams.path(id);
+      if (pathMatcher.reset(path).find()) {
+        hits.add(path);
+      }
+    }
+    Collections.sort(hits); // the documents' order: by path, then profile
+    List<IndexedEntry> out = new ArrayList<>(Math.min(q.limit(), 64));
+    for (String path : hits) {
+      // the path's documents, one per profile, from the first: one descent, then successors
+      for (Map.Entry<Ref, Doc> e : docs.tailMap(new Ref(path, ""), true).entrySet()) {
+        if (!e.getKey().path.equals(path)) {
+          break;
+        }
+        IndexedEntry entry = e.getValue().entry;
+        if (!entry.isExpired(nowMillis) && q.matchesTerms(entry)) {
+          out.add(entry);
+          if (out.size() >= q.limit()) {
+            return out;
+          }
+        }
+      }
+    }
+    return out;
+  }
 
   /** The shortest posting among the query's terms; an empty set if a term has none; null if no terms. */
   private NavigableMap<Ref, Doc> smallestPosting(MetadataQuery q) {
@@ -247,6 +324,7 @@ public final class QueryIndex {
 
   private void unindex(Ref ref, Doc doc) {
     docs.remove(ref);
+    trigrams.remove(ref.path);
     List<Ref> refs = byKey.get(doc.key);
     if (refs != null && refs.remove(ref) && refs.isEmpty()) {
       byKey.remove(doc.key);

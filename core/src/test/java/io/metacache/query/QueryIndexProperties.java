@@ -29,7 +29,8 @@ class QueryIndexProperties {
   static final List<String> LANGS = List.of("java", "python", "c", "go");
   static final List<String> NAMES = List.of("main", "run", "get", "Cache", "Node", "init");
   static final List<String> DOCS = List.of("README.md", "docs/format.md", "https://x.org/a");
-  static final List<String> REGEXES = List.of("^/a/", "\\.java$", "/[bc]/", "y", "^/d/.*\\.c$");
+  static final List<String> REGEXES = List.of("^/a/", "\\.java$", "/[bc]/", "y", "^/d/.*\\.c$", "Main",
+      "til\\.py|lib\\.c", "/c/x\\.java$");
 
   /** One step: put (key id, entry), remove a key id, or advance the clock. */
   record Op(int kind, int key, IndexedEntry entry, long advance) {}
@@ -97,6 +98,9 @@ class QueryIndexProperties {
         .limit(q.limit)
         .collect(Collectors.toList());
     assertThat(index.query(q.build(), now)).as("%s", q).isEqualTo(expected);
+    // the query purged what expired: the path trigrams hold exactly the live documents' paths
+    assertThat(index.trigramPaths()).isEqualTo(model.values().stream().map(Map.Entry::getValue)
+        .filter(e -> !e.isExpired(t)).map(IndexedEntry::path).distinct().count());
   }
 
   private static IndexedEntry withTimes(IndexedEntry e, long cachedAt, long expiresAt) {
