@@ -19,6 +19,10 @@ final class Batcher implements EventHandler<RingEvent> {
   /** Test seam: runs before each event is copied; {@code null} in production. */
   private final java.util.function.LongConsumer beforeEvent;
   private int events;
+  /** Ring sequence of the last event handed to the lanes; -1 before any. Guarded by this. */
+  private long handedThrough = -1;
+  /** Set by {@link #seal()}: nothing more is handed on. Guarded by this. */
+  private boolean sealed;
 
   Batcher(TierLane[] lanes, java.util.concurrent.ConcurrentHashMap<Key128, PendingEntry> pending,
       int batchSize, java.util.function.LongConsumer beforeEvent) {
@@ -54,17 +58,32 @@ final class Batcher implements EventHandler<RingEvent> {
       // Even if copying failed, the run must still be handed on so the watermark advances.
       events++;
       if (endOfBatch || events >= batchSize) {
-        handOff(Versions.through(sequence));
+        handOff(sequence);
       }
     }
   }
 
-  private void handOff(long through) {
-    List<Op> ops = new ArrayList<>(batch.values());
+  private synchronized void handOff(long sequence) {
+    List<Op> ops = sealed ? List.of() : new ArrayList<>(batch.values());
     batch.clear();
     events = 0;
+    if (sealed) {
+      return; // counted as unconsumed by close()
+    }
+    long through = Versions.through(sequence);
     for (TierLane lane : lanes) {
       lane.offer(ops, through);
     }
+    handedThrough = sequence;
+  }
+
+  /**
+   * Stops handing batches on and returns the ring sequence of the last event handed on (-1 if
+   * none). Every later event stays out of the lanes, and close() reports it as not written, so a
+   * batcher still inside a long run after a halt cannot hand on events already counted.
+   */
+  synchronized long seal() {
+    sealed = true;
+    return handedThrough;
   }
 }

@@ -372,7 +372,8 @@ public final class WriteBehindPipeline {
         Thread.currentThread().interrupt();
       }
       boolean timedOut = false;
-      long unconsumed = Math.max(0, ring.getCursor() - disruptor.getSequenceValueFor(batcher));
+      // Sealed, the batcher hands nothing more on, even if a long run outlived the join above.
+      long unconsumed = Math.max(0, ring.getCursor() - batcher.seal());
       for (TierLane lane : lanes) {
         lane.drain(deadline);
       }
