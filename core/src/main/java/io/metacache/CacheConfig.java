@@ -74,7 +74,7 @@ public final class CacheConfig {
   static final Duration DEFAULT_TTL = Duration.ofHours(24);
   static final Duration DEFAULT_EXPIRY_SWEEP_INTERVAL = Duration.ofSeconds(1);
   static final int DEFAULT_COMPRESSION_LEVEL = 3;
-  // Measured: zstd costs ~6.5 us to save ~20% of a 1 KB body (results/codec.md); below 4 KiB it
+  // Measured: zstd costs ~6.5 us to save ~20% of a 1 KB body (results/focused/codec.md); below 4 KiB it
   // is worth it only with a trained dictionary, which users opt into.
   static final long DEFAULT_COMPRESSION_THRESHOLD = 4096;
   static final double DEFAULT_COMPRESSION_MIN_SAVINGS = 0.10;

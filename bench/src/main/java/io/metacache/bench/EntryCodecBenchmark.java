@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * mvn -q -B -pl bench -am package -DskipTests
  * java @jvm.options -jar bench/target/benchmarks.jar EntryCodecBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s \
- *     -rf json -rff results/codec.json
+ *     -rf json -rff results/focused/codec.json
  * </pre>
  */
 @State(Scope.Thread)

@@ -48,9 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -q -B -pl bench -am package -DskipTests
  * java @jvm.options -jar bench/target/benchmarks.jar FingerprintBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
- * {@code results/fingerprint.json} holds this benchmark and {@code StatFastPathBenchmark} from one
+ * {@code results/focused/fingerprint.json} holds this benchmark and {@code StatFastPathBenchmark} from one
  * run: {@code ... benchmarks.jar 'FingerprintBenchmark|StatFastPathBenchmark' -f 1 -wi 3 -w 2s
- * -i 5 -r 2s -rf json -rff results/fingerprint.json}.
+ * -i 5 -r 2s -rf json -rff results/focused/fingerprint.json}.
  * A smoke run: {@code ... FingerprintBenchmark -p fileMiB=16 -f 1 -wi 1 -w 1s -i 1 -r 1s}.
  *
  * <p>Not final: JMH generates subclasses of benchmark and state classes.

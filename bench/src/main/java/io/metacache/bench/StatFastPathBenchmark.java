@@ -35,9 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -q -B -pl bench -am package -DskipTests
  * java @jvm.options -jar bench/target/benchmarks.jar StatFastPathBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
- * {@code results/fingerprint.json} holds this benchmark and {@code FingerprintBenchmark} from one
+ * {@code results/focused/fingerprint.json} holds this benchmark and {@code FingerprintBenchmark} from one
  * run: {@code ... benchmarks.jar 'FingerprintBenchmark|StatFastPathBenchmark' -f 1 -wi 3 -w 2s
- * -i 5 -r 2s -rf json -rff results/fingerprint.json}.
+ * -i 5 -r 2s -rf json -rff results/focused/fingerprint.json}.
  *
  * <p>Not final: JMH generates subclasses of benchmark and state classes.
  */

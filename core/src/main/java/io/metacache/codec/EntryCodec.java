@@ -24,7 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <h2>Design</h2>
  * An entry is a fixed header (everything a tier needs for expiry, staleness and integrity checks,
  * readable with the static peeks without touching the body) and a body in a small tagged binary
- * grammar chosen over CBOR by measurement ({@code results/codec.md}). Bodies of at least
+ * grammar chosen over CBOR by measurement ({@code results/focused/codec.md}). Bodies of at least
  * {@link CodecOptions#compressionThreshold()} bytes are zstd-compressed, and kept compressed only
  * when that saves {@link CodecOptions#minSavings()} of the raw length; otherwise the body is
  * stored raw with the flag clear.

@@ -52,7 +52,7 @@ import java.util.Arrays;
  * capacities of requests, so on a trace of a few tens of capacities it takes a handful of decaying
  * steps, and on a periodic trace (lirs zigzag) its samples alias with the period. Ghost votes come
  * with the very misses they explain and need no sample. Measured on the trace replay
- * ({@code results/hitrate.md}): web07 +4 points at 1,000 entries (now above LRU), gcc +0.6 and
+ * ({@code results/focused/hitrate.md}): web07 +4 points at 1,000 entries (now above LRU), gcc +0.6 and
  * +1.1, zigzag +1.7 at 500, with the frequency-biased traces (gli, cs, ps, cpp, loop, scan) equal
  * or better.
  *

@@ -480,7 +480,7 @@ public final class WriteBehindPipeline {
 
     private final List<Tier> tiers = new ArrayList<>();
     private int ringSize = 16_384;
-    private int batchSize = 1024; // best drain rate into Redis and SQLite on loopback (results/tiered.md)
+    private int batchSize = 1024; // best drain rate into Redis and SQLite on loopback (results/focused/tiered.md)
     private RingFullPolicy fullPolicy = RingFullPolicy.BLOCK;
     private int retryAttempts = 3;
     private Duration backoffBase = Duration.ofMillis(50);

@@ -129,7 +129,7 @@ class WindowTinyLfuPolicyTest {
   @Test
   @Disabled("Known gap: 63.6 % against LRU's 68.9 %. The ghosts only see keys a marginally"
       + " larger region would have kept, and protected never yields more than its share, so a"
-      + " probation filter remains on a flat recency workload. See results/hitrate.md.")
+      + " probation filter remains on a flat recency workload. See results/focused/hitrate.md.")
   void recencyWorkload_staysWithinHalfAPointOfLru() {
     long[] trace = recencyTrace();
     double lru = hitRate(PolicyKind.LRU, 500, trace);
