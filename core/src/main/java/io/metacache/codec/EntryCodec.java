@@ -344,7 +344,7 @@ public final class EntryCodec {
    * The path, profile and metadata (as JSON text) of the entry in {@code bytes[offset, offset +
    * length)}, transcoded straight from the stored body: no maps, lists or boxed values are built
    * on the way, which makes it several times cheaper than {@link #decode} followed by writing the
-   * metadata as JSON. The JSON is what {@link MetadataJson} writes for the decoded metadata. The
+   * metadata as JSON. The JSON follows the rules of {@code MetadataJson}. The
    * header and body are validated as by {@link #decode}, except that a map key repeated within
    * one map (which the encoder never writes, and which decode rejects) is passed through.
    *

@@ -64,12 +64,14 @@ final class Batcher implements EventHandler<RingEvent> {
   }
 
   private synchronized void handOff(long sequence) {
-    List<Op> ops = sealed ? List.of() : new ArrayList<>(batch.values());
+    if (sealed) {
+      batch.clear(); // counted as unconsumed by close()
+      events = 0;
+      return;
+    }
+    List<Op> ops = new ArrayList<>(batch.values());
     batch.clear();
     events = 0;
-    if (sealed) {
-      return; // counted as unconsumed by close()
-    }
     long through = Versions.through(sequence);
     for (TierLane lane : lanes) {
       lane.offer(ops, through);

@@ -45,7 +45,7 @@ class EntryCodecPropertiesTest {
     byte[] encoded = codec.encode(entry);
     CacheEntry decoded = codec.decode(encoded);
     assertThat(codec.summarize(encoded, 0, encoded.length)).isEqualTo(
-        new EntrySummary(decoded.path(), decoded.profile(), MetadataJson.write(decoded.metadata())));
+        new EntrySummary(decoded.path(), decoded.profile(), MetadataJsonReference.write(decoded.metadata())));
   }
 
   /** Property 7: decompress(compress(metadata)) = metadata, with and without a dictionary. */
