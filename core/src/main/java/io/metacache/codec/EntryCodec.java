@@ -343,9 +343,8 @@ public final class EntryCodec {
   /**
    * The path, profile and metadata (as JSON text) of the entry in {@code bytes[offset, offset +
    * length)}, transcoded straight from the stored body: no maps, lists or boxed values are built
-   * on the way, which makes it several times cheaper than {@link #decode} followed by writing the
-   * metadata as JSON. The JSON follows the rules of {@code MetadataJson}. The
-   * header and body are validated as by {@link #decode}, except that a map key repeated within
+   * on the way, as {@link #decode} followed by writing the metadata as JSON would. The JSON
+   * follows the rules of {@code MetadataJson}. The header and body are validated as by {@link #decode}, except that a map key repeated within
    * one map (which the encoder never writes, and which decode rejects) is passed through.
    *
    * @throws CorruptEntryException if the bytes are not a valid entry for this codec
