@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Reads never wait for that lock. A hit records its key in a lossy, striped ring buffer
  *       ({@link ReadBuffer}); a full stripe drops the event. When a stripe is half full the reader
  *       tries the lock and, if free, drains all buffers itself.
- *   <li>Every mutation of the map (put, remove, expired-on-read, and the tier's own evictions and
+ *   <li>A put that replaces an entry of the same weight and expiry is, for the policy, an access
+ *       (Caffeine treats such an update so too): it changes neither the map's occupancy nor its
+ *       key set, so it takes no write permit and records its key in the read buffer.
+ *   <li>Every other mutation of the map (put, remove, expired-on-read, and the tier's own evictions and
  *       expirations) appends an event to the write log ({@link WriteBuffer}) while it still
  *       holds the key's segment lock, so the events of one key are in mutation order and, once
  *       replayed, the policy holds exactly the map's keys. No write event is ever dropped. The
@@ -70,9 +73,9 @@ import org.slf4j.LoggerFactory;
  *       a single thread never sees, since each of its writes drains at once (unless the expiry
  *       sweeper holds the lock at that moment, when a few events may be replayed out of order).
  *   <li>Writes are bounded, not lossy: a writer takes one of {@code writePermits}, with its
- *       entry's weight out of a budget of {@code permitChunks}, before touching the map (draining
- *       under the lock itself when either runs out) and the drainer returns both once the event
- *       is applied. After each write the writer tries the lock and drains.
+ *       entry's weight out of a budget of {@code permitChunks}, before it changes the map (if
+ *       none is free, it lets the segment lock go, waits for one, draining under the policy lock
+ *       itself, and tries again) and the drainer returns both once the event is applied. After each write the writer tries the lock and drains.
  *   <li>The drainer replays reads, then writes. A write may make the policy choose victims; the
  *       drainer removes each from the map (taking its segment lock: lock order is always policy
  *       lock, then segment lock, then the write-log stripe's spin lock) and counts it by cause, entries or
@@ -118,6 +121,11 @@ public final class MemoryTier implements AutoCloseable {
   private static final long PERMIT_CHUNK_MASK = (1L << PERMIT_COUNT_SHIFT) - 1;
   /** Stripes of the write log: enough for a few cores to rarely meet (a power of two). */
   private static final int MAX_WRITE_STRIPES = 8;
+  /** Outcomes of {@link #tryStore}. */
+  private static final int STORED = 0;
+  private static final int STORED_IN_PLACE = 1;
+  private static final int NEEDS_PERMIT = 2;
+  private static final int REFUSED = 3;
 
   private final ChronicleMap<Key128, ValueSink> map;
   private final ChronicleSizing sizing;
@@ -322,8 +330,41 @@ public final class MemoryTier implements AutoCloseable {
     long expiresAt = EntryHeader.expiresAt(source, at, length);
     int weight = sizing.weight(length);
     int chunks = weight / sizing.chunkSize;
-    acquireWritePermit(chunks);
-    boolean stored = false;
+    boolean permitted = false;
+    for (;;) {
+      switch (tryStore(keyHigh, keyLow, s, source, at, length, expiresAt, weight, chunks, permitted)) {
+        case STORED_IN_PLACE:
+          puts.increment();
+          if (readBuffer.offer(keyHigh, keyLow)) {
+            tryDrain();
+          }
+          return true;
+        case STORED:
+          puts.increment();
+          tryDrain();
+          return true;
+        case NEEDS_PERMIT:
+          acquireWritePermit(chunks);
+          permitted = true;
+          break;
+        default:
+          refused.increment();
+          return false;
+      }
+    }
+  }
+
+  /**
+   * One attempt at a write under the key's segment lock. A replacement of an entry of the same
+   * weight and expiry changes neither the map's occupancy nor anything the policy holds but the
+   * key's recency and frequency, so, as Caffeine treats such an update, it needs no permit and is
+   * recorded as an access (lossy, like a read). Any other write needs a permit: taken here
+   * without waiting if one is free, else the caller waits for one outside the lock (waiting may
+   * drain, and draining evicts under segment locks) and tries again with it in hand.
+   */
+  private int tryStore(long keyHigh, long keyLow, ThreadScratch s, BytesStore<?, ?> source, long at, int length,
+      long expiresAt, int weight, int chunks, boolean permitted) {
+    boolean holdsPermit = permitted;
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
       MapEntry<Key128, ValueSink> existing = c.entry();
@@ -335,17 +376,29 @@ public final class MemoryTier implements AutoCloseable {
         Data<ValueSink> previous = existing.value();
         int previousLength = (int) previous.size();
         if (EntryHeader.expiresAt(previous.bytes(), previous.offset(), previousLength) == expiresAt) {
+          if (sizing.weight(previousLength) == weight) {
+            // Same chunks: Chronicle rewrites the value in place, allocating nothing.
+            c.replaceValue(existing, value);
+            return STORED_IN_PLACE;
+          }
           newExpiryRecord = 0;
+        }
+        if (!holdsPermit && !(holdsPermit = tryAcquireWritePermit(chunks))) {
+          return NEEDS_PERMIT;
         }
         c.replaceValue(existing, value);
         storedBytes.add(weight - sizing.weight(previousLength));
       } else {
+        if (!holdsPermit && !(holdsPermit = tryAcquireWritePermit(chunks))) {
+          return NEEDS_PERMIT;
+        }
         c.insert(c.absentEntry(), value);
         storedBytes.add(weight);
       }
       log(keyHigh, keyLow).append(existing == null ? WriteBuffer.WRITE | WriteBuffer.INSERT_FLAG : WriteBuffer.WRITE,
           keyHigh, keyLow, weight, newExpiryRecord);
-      stored = true;
+      holdsPermit = false; // the drainer returns it once the event is replayed
+      return STORED;
     } catch (IllegalStateException | IllegalArgumentException e) {
       if (!isCapacityFailure(e)) {
         throw e;
@@ -354,18 +407,12 @@ public final class MemoryTier implements AutoCloseable {
       // a refusal, not an exception, and the counter tells.
       capacityRefusals.increment();
       LOG.warn("memory tier refused an entry of {} bytes: {}", length, e.getMessage());
+      return REFUSED;
     } finally {
-      if (!stored) {
+      if (holdsPermit) {
         releaseWritePermit(chunks);
       }
     }
-    if (!stored) {
-      refused.increment();
-      return false;
-    }
-    puts.increment();
-    tryDrain();
-    return true;
   }
 
   private boolean isCapacityFailure(RuntimeException e) {
@@ -466,24 +513,30 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Takes a write permit for a write adding {@code chunks} (0 for a removal). */
   private void acquireWritePermit(int chunks) {
-    int countLimit = sizing.writePermits;
-    long chunkLimit = sizing.permitChunks;
-    for (;;) {
-      long pending = pendingWrites.get();
-      if (hasRoom(pending, chunks, countLimit, chunkLimit)) {
-        if (pendingWrites.compareAndSet(pending, pending + permitUnits(chunks))) {
-          return;
-        }
-        continue;
-      }
+    while (!tryAcquireWritePermit(chunks)) {
       policyLock.lock();
       try {
         drainBuffers();
       } finally {
         policyLock.unlock();
       }
-      if (!hasRoom(pendingWrites.get(), chunks, countLimit, chunkLimit)) {
+      if (!hasRoom(pendingWrites.get(), chunks, sizing.writePermits, sizing.permitChunks)) {
         Thread.yield(); // the permits belong to writers between their mutation and its event
+      }
+    }
+  }
+
+  /** Takes a write permit if one is free now; never waits, never drains. */
+  private boolean tryAcquireWritePermit(int chunks) {
+    int countLimit = sizing.writePermits;
+    long chunkLimit = sizing.permitChunks;
+    for (;;) {
+      long pending = pendingWrites.get();
+      if (!hasRoom(pending, chunks, countLimit, chunkLimit)) {
+        return false;
+      }
+      if (pendingWrites.compareAndSet(pending, pending + permitUnits(chunks))) {
+        return true;
       }
     }
   }

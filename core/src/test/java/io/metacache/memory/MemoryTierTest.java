@@ -103,6 +103,31 @@ class MemoryTierTest {
     }
   }
 
+  /** Property 8 through the permit-free path: a same-weight, same-expiry update is an access. */
+  @Test
+  void replacingAnEntryOfTheSameWeightRefreshesItsRecency() {
+    try (MemoryTier tier = tier(3, 1 << 20, 4096)) {
+      for (int key = 1; key <= 3; key++) {
+        tier.put(key, 0, TestEntries.entry(200, 0, key));
+      }
+      byte[] rewritten = TestEntries.entry(200, 0, 99);
+      assertThat(tier.put(1, 0, rewritten)).isTrue(); // in place: 1 becomes the most recent
+      tier.put(4, 0, TestEntries.entry(200, 0, 4));
+      assertThat(tier.contains(2, 0)).as("least recent after the rewrite of 1").isFalse();
+      assertThat(tier.get(1, 0)).isEqualTo(rewritten); // recency now 3, 4, 1
+
+      byte[] expiring = TestEntries.entry(200, clock.getAsLong() + 10_000, 5);
+      assertThat(tier.put(3, 0, expiring)).isTrue(); // same weight, new expiry: a logged write
+      tier.put(5, 0, TestEntries.entry(200, 0, 5)); // recency was 4, 1, 3
+      assertThat(tier.contains(4, 0)).isFalse();
+      assertThat(tier.get(3, 0)).isEqualTo(expiring);
+      assertThat(tier.size()).isEqualTo(3);
+      assertThat(tier.offHeapBytesUsed()).isEqualTo(3L * tier.sizing().weight(200));
+      assertThat(tier.stats().puts()).isEqualTo(7);
+      assertThat(tier.stats().evictionsBySize()).isEqualTo(2);
+    }
+  }
+
   @Test
   void refusesEntriesAboveTheLimitAndCountsThem() {
     try (MemoryTier tier = tier(100, 1 << 20, 2048)) {
