@@ -83,8 +83,8 @@ public class MetaCachePutBenchmark {
   public Shape shape;
 
   /**
-   * {@code defaults}: the pipeline as configured by default (batcher linger 1 ms, threads at nice
-   * 10). {@code eager}: the same-run control, linger 0 (the batcher woken on every put) and nice 0
+   * {@code defaults}: the pipeline as configured by default (batcher linger 1 ms, threads under
+   * the idle scheduling policy). {@code eager}: the same-run control, linger 0 (the batcher woken on every put) and nice 0
    * (the pipeline's threads at the callers' priority). Only the write-behind shapes differ.
    */
   @Param({"defaults", "eager"})

@@ -491,7 +491,7 @@ public final class WriteBehindPipeline {
     private int backlogBound = 100_000;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Duration linger = Duration.ofMillis(1);
-    private int nice = 10;
+    private int nice = BackgroundPriority.IDLE;
     /** Test seam: runs on the batcher thread before each event (holds the consumer to fill the ring). */
     java.util.function.LongConsumer beforeEvent;
 
@@ -598,13 +598,24 @@ public final class WriteBehindPipeline {
     }
 
     /**
-     * The nice value of the pipeline's threads (batcher and tier lanes) on Linux, 0 to 19; default
-     * 10. Above 0 the pipeline takes the CPU mostly when the application's threads leave it, so a
-     * {@code put} is rarely preempted by the tier writes it queued; 0 leaves the threads at the
-     * normal priority. Ignored elsewhere than Linux.
+     * Runs the pipeline's threads (batcher and tier lanes) at a nice value on Linux, 0 to 19,
+     * instead of the default idle priority ({@link #idlePriority()}). Above 0 the pipeline takes
+     * the CPU mostly when the application's threads leave it; 0 leaves the threads at the normal
+     * priority. Ignored elsewhere than Linux.
      */
     public Builder nice(int nice) {
       this.nice = (int) ConfigValues.checkRange(NICE, nice, 0, 19);
+      return this;
+    }
+
+    /**
+     * Runs the pipeline's threads under Linux's {@code SCHED_IDLE} policy (the default): they run
+     * when a core has nothing else to do and never preempt the application's threads, so a
+     * {@code put} is not interrupted by the tier writes it queued. Where the policy cannot be set
+     * the threads get nice 19. Ignored elsewhere than Linux.
+     */
+    public Builder idlePriority() {
+      this.nice = BackgroundPriority.IDLE;
       return this;
     }
 
@@ -629,7 +640,15 @@ public final class WriteBehindPipeline {
         case BACKLOG_MAX: return backlogBound((int) ConfigValues.parseLong(property, value, 1, 1 << 30));
         case CLOSE_TIMEOUT: return closeTimeout(ConfigValues.parseDuration(property, value));
         case LINGER: return linger(ConfigValues.parseDuration(property, value));
-        case NICE: return nice((int) ConfigValues.parseLong(property, value, 0, 19));
+        case NICE:
+          if (value != null && value.trim().equalsIgnoreCase("idle")) {
+            return idlePriority();
+          }
+          try {
+            return nice((int) ConfigValues.parseLong(property, value, 0, 19));
+          } catch (IllegalArgumentException e) {
+            throw ConfigValues.invalid(property, value, "idle, or a whole number from 0 to 19");
+          }
         default: throw new IllegalArgumentException("Unknown write-behind property: " + property);
       }
     }

@@ -22,6 +22,16 @@ class BackgroundPriorityTest {
 
   /** Nice values by thread id of this process's threads whose kernel name starts with {@code prefix}. */
   private static Map<String, Integer> niceOfThreads(String prefix) throws IOException {
+    return statFieldOfThreads(prefix, 16);
+  }
+
+  /** Scheduling policies (5 = {@code SCHED_IDLE}) by thread id, as {@link #niceOfThreads}. */
+  private static Map<String, Integer> policyOfThreads(String prefix) throws IOException {
+    return statFieldOfThreads(prefix, 38);
+  }
+
+  /** A numeric field of {@code stat}, counted from 0 after the parenthesised name, by thread id. */
+  private static Map<String, Integer> statFieldOfThreads(String prefix, int field) throws IOException {
     Map<String, Integer> nice = new HashMap<>();
     try (Stream<Path> tasks = Files.list(Paths.get("/proc/self/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -34,9 +44,10 @@ class BackgroundPriorityTest {
           continue; // the thread ended while we looked
         }
         if (comm.startsWith(prefix)) {
-          // Fields after the parenthesised name; nice is field 19 of stat, the 17th after it.
+          // Fields after the parenthesised name: nice is field 19 of stat, the 17th after it;
+          // policy is field 41, the 39th after it.
           String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          nice.put(task.getFileName().toString(), Integer.parseInt(fields[16]));
+          nice.put(task.getFileName().toString(), Integer.parseInt(fields[field]));
         }
       }
     }
@@ -64,6 +75,27 @@ class BackgroundPriorityTest {
       all.keySet().removeAll(before);
       assertThat(all.values()).hasSizeGreaterThanOrEqualTo(2).allMatch(n -> n == Math.max(7, callerNice));
       assertThat(niceOfCurrentThread()).isEqualTo(callerNice);
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
+  void byDefaultPipelineThreadsRunUnderTheIdlePolicyAndCallersKeepTheirs() throws IOException {
+    assumeTrue(Files.isDirectory(Paths.get("/proc/self/task")), "Linux only");
+    String callerStat = Files.readString(Paths.get("/proc/thread-self/stat"));
+    String callerPolicy = callerStat.substring(callerStat.lastIndexOf(')') + 2).split(" ")[38];
+    Set<String> before = policyOfThreads("metacache-write").keySet();
+    MapTier tier = new MapTier("t");
+    WriteBehindPipeline p = WriteBehindPipeline.builder().tier(tier).build();
+    try {
+      p.put(1, 1, bytes("v"), 0);
+      p.flush();
+      Map<String, Integer> all = policyOfThreads("metacache-write");
+      all.keySet().removeAll(before);
+      assertThat(all.values()).as("SCHED_IDLE is 5").hasSizeGreaterThanOrEqualTo(2).allMatch(policy -> policy == 5);
+      String after = Files.readString(Paths.get("/proc/thread-self/stat"));
+      assertThat(after.substring(after.lastIndexOf(')') + 2).split(" ")[38]).isEqualTo(callerPolicy);
     } finally {
       p.close();
     }

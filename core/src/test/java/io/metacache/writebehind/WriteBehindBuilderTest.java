@@ -32,6 +32,10 @@ class WriteBehindBuilderTest {
     assertThatThrownBy(() -> b.backlogBound(0)).hasMessageContaining("metacache.writebehind.backlog.max-entries");
     assertThatThrownBy(() -> b.closeTimeout(Duration.ofDays(2))).hasMessageContaining("metacache.writebehind.close-timeout");
     assertThatThrownBy(() -> b.nice(20)).hasMessageContaining("metacache.writebehind.nice").hasMessageContaining("20");
+    assertThatThrownBy(() -> b.set("metacache.writebehind.nice", "lazy"))
+        .hasMessageContaining("metacache.writebehind.nice").hasMessageContaining("lazy").hasMessageContaining("idle");
+    b.set("metacache.writebehind.nice", "IDLE");
+    b.set("metacache.writebehind.nice", "12");
     assertThatThrownBy(() -> b.linger(Duration.ofSeconds(2)))
         .hasMessageContaining("metacache.writebehind.linger").hasMessageContaining("PT1S");
   }

@@ -52,6 +52,11 @@ final class DiskIndex {
     return lru.get(new Key(keyHigh, keyLow));
   }
 
+  /** Whether the key is held; does not count as a use. */
+  boolean contains(long keyHigh, long keyLow) {
+    return lru.containsKey(new Key(keyHigh, keyLow));
+  }
+
   /** Adds or replaces the key's node, as most recently used; returns the one it replaced. */
   Node put(Node node) {
     Node old = lru.put(new Key(node.keyHigh, node.keyLow), node);

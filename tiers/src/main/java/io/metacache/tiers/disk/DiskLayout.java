@@ -36,6 +36,13 @@ final class DiskLayout {
 
   private final Path root;
   private final boolean posix;
+  /**
+   * Shard directories this tier created or found, by {@link #shardIndex}, so that a put does not
+   * ask the file system again (two system calls). Racy by design: a stale {@code false} costs one
+   * redundant creation, and a directory removed behind the tier's back is created again when the
+   * file creation in it fails.
+   */
+  private final boolean[] knownShards = new boolean[1 << 16];
 
   DiskLayout(Path root, boolean posix) {
     this.root = root;
@@ -59,6 +66,19 @@ final class DiskLayout {
   Path entryFile(long keyHigh, long keyLow) {
     String hex = Keys.hex(keyHigh, keyLow);
     return shardDirectory(hex).resolve(hex + ENTRY_SUFFIX);
+  }
+
+  /** The shard of a key: its first four hex digits as a number, 0 to 65535. */
+  static int shardIndex(String keyHex) {
+    return Integer.parseInt(keyHex, 0, 4, 16);
+  }
+
+  boolean isKnownShard(int shard) {
+    return knownShards[shard];
+  }
+
+  void markShardKnown(int shard) {
+    knownShards[shard] = true;
   }
 
   /** Creates {@code directory} and its missing parents, each 0700. */

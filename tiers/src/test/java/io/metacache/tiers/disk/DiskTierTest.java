@@ -67,6 +67,28 @@ class DiskTierTest {
   }
 
   @Test
+  void overwriteLeavesOneEntryFileInTheShard() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      put(tier, 1, value(500, round));
+    }
+    assertThat(get(tier, 1)).isEqualTo(value(500, 2));
+    try (var files = Files.list(fx.file(1).getParent())) {
+      assertThat(files).containsExactly(fx.file(1));
+    }
+  }
+
+  @Test
+  void aShardDirectoryRemovedBehindTheTiersBackIsCreatedAgain() throws Exception {
+    put(tier, 1, value(100, 1));
+    Path shard = fx.file(1).getParent();
+    Files.delete(fx.file(1));
+    Files.delete(shard); // the tier believes the directory exists
+    put(tier, 1, value(100, 2));
+    assertThat(get(tier, 1)).isEqualTo(value(100, 2));
+    assertThat(fx.tempFiles()).isEmpty();
+  }
+
+  @Test
   void deleteRemovesFileAndIsIdempotent() {
     put(tier, 1, value(100, 1));
     tier.apply(List.of(TierOperation.delete(high(1), low(1))));
