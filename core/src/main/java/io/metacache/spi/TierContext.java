@@ -1,8 +1,10 @@
 package io.metacache.spi;
 
 import io.metacache.CacheConfig;
+import io.metacache.writebehind.WriteBehindPipeline;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,5 +25,21 @@ public record TierContext(CacheConfig config, Path directory, LongSupplier clock
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(clockMillis, "clockMillis");
     Objects.requireNonNull(property, "property");
+  }
+
+  /**
+   * Wraps a thread factory so that its threads first lower themselves to the write-behind
+   * pipeline's priority ({@code metacache.writebehind.nice}, read through {@link #property}): for
+   * a tier's own threads that only do write-behind work, such as the I/O threads of a connection
+   * used for batches, so that they too leave the CPU to the application's threads. Threads that
+   * serve reads must keep the normal priority.
+   */
+  public ThreadFactory backgroundThreads(ThreadFactory delegate) {
+    Objects.requireNonNull(delegate, "delegate");
+    int priority = WriteBehindPipeline.backgroundPriority(property);
+    return task -> delegate.newThread(() -> {
+      WriteBehindPipeline.lowerCurrentThread(priority);
+      task.run();
+    });
   }
 }

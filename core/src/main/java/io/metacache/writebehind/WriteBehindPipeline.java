@@ -149,6 +149,31 @@ public final class WriteBehindPipeline {
     this.ring = disruptor.start();
   }
 
+  /**
+   * The background priority {@code metacache.writebehind.nice} configures, read through
+   * {@code property} (unset: the default, idle), in the form {@link #lowerCurrentThread} takes.
+   *
+   * @throws IllegalArgumentException for a bad value, naming the property
+   */
+  public static int backgroundPriority(java.util.function.Function<String, String> property) {
+    String value = property.apply(Builder.NICE);
+    Builder b = new Builder();
+    if (value != null) {
+      b.set(Builder.NICE, value);
+    }
+    return b.nice;
+  }
+
+  /**
+   * Lowers the calling thread to a priority from {@link #backgroundPriority}, as the pipeline
+   * lowers its own threads; best effort (see the builder's {@code idlePriority}).
+   *
+   * @return whether the priority was lowered as asked
+   */
+  public static boolean lowerCurrentThread(int priority) {
+    return BackgroundPriority.lowerCurrentThread(priority);
+  }
+
   /** A builder with the defaults listed on its setters. */
   public static Builder builder() {
     return new Builder();

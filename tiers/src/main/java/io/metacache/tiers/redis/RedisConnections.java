@@ -3,7 +3,9 @@ package io.metacache.tiers.redis;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -19,14 +21,23 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.ThreadFactoryProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The three connections a Redis tier holds, to a standalone server or to a Cluster: a shared one
  * for reads, pings and publishes; a dedicated one with manual flushing for pipelined batches; and a
  * pub/sub one for invalidations. Standalone and Cluster differ only here; above this class both are
  * seen through Lettuce's common {@link RedisClusterCommands} interfaces.
+ *
+ * <p>The batch connection has a client of its own, with I/O threads made by the tier's
+ * background thread factory (the write-behind's priority, idle by default): encoding a batch of
+ * a thousand entries and decoding its replies is write-behind work, and at the normal priority it
+ * preempted the application's {@code put}s. Reads keep a client at the normal priority.
  */
 final class RedisConnections implements AutoCloseable {
   /** Reconnect attempts back off exponentially from 10 ms, capped so a restarted server is found within 2 s. */
@@ -34,8 +45,8 @@ final class RedisConnections implements AutoCloseable {
       Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
   private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
-  private final ClientResources resources;
-  private final AbstractRedisClient client;
+  private final Client reads;
+  private final Client batches;
   private final StatefulConnection<byte[], byte[]> shared;
   private final RedisClusterCommands<byte[], byte[]> sharedSync;
   private final RedisClusterAsyncCommands<byte[], byte[]> sharedAsync;
@@ -43,14 +54,24 @@ final class RedisConnections implements AutoCloseable {
   private final RedisClusterAsyncCommands<byte[], byte[]> batchAsync;
   private final StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
   private final Runnable pingAll;
+  /** Command timeout, which also bounds the wait for a PING on the batch connection. */
+  private Duration timeout = Duration.ofSeconds(1);
 
-  private RedisConnections(ClientResources resources, AbstractRedisClient client,
+  /** A Lettuce client with the resources (threads) it alone uses. */
+  private record Client(ClientResources resources, AbstractRedisClient client) {
+    void shutdown() {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+
+  private RedisConnections(Client reads, Client batches,
       StatefulConnection<byte[], byte[]> shared, RedisClusterCommands<byte[], byte[]> sharedSync,
       RedisClusterAsyncCommands<byte[], byte[]> sharedAsync, StatefulConnection<byte[], byte[]> batch,
       RedisClusterAsyncCommands<byte[], byte[]> batchAsync,
       StatefulRedisPubSubConnection<byte[], byte[]> pubSub, Runnable pingAll) {
-    this.resources = resources;
-    this.client = client;
+    this.reads = reads;
+    this.batches = batches;
     this.shared = shared;
     this.sharedSync = sharedSync;
     this.sharedAsync = sharedAsync;
@@ -63,43 +84,62 @@ final class RedisConnections implements AutoCloseable {
   /**
    * Connects all three connections; on failure releases whatever was opened and rethrows Lettuce's
    * exception.
+   *
+   * @param backgroundThreads wraps the thread factories of the batch connection's client
    */
-  static RedisConnections open(RedisSettings settings) {
-    ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
+  static RedisConnections open(RedisSettings settings, UnaryOperator<ThreadFactory> backgroundThreads) {
     for (RedisURI uri : settings.uris()) {
       uri.setTimeout(settings.timeout());
     }
-    AbstractRedisClient client = null;
+    Client reads = null;
+    Client batches = null;
+    try {
+      ThreadFactoryProvider background = pool -> backgroundThreads.apply(new DefaultThreadFactory(pool, true));
+      reads = client(settings, ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build());
+      batches = client(settings, ClientResources.builder().reconnectDelay(RECONNECT_DELAY)
+          .ioThreadPoolSize(2).computationThreadPoolSize(2).threadFactoryProvider(background).build());
+      RedisConnections connections = settings.cluster()
+          ? openCluster(reads, batches)
+          : openStandalone(reads, batches);
+      connections.timeout = settings.timeout();
+      return connections;
+    } catch (RuntimeException e) {
+      if (batches != null) {
+        batches.shutdown();
+      }
+      if (reads != null) {
+        reads.shutdown();
+      }
+      throw e;
+    }
+  }
+
+  private static Client client(RedisSettings settings, ClientResources resources) {
     try {
       if (settings.cluster()) {
         RedisClusterClient c = RedisClusterClient.create(resources, settings.uris());
-        client = c;
         c.setOptions(clusterOptions(settings));
-        return openCluster(resources, c);
+        return new Client(resources, c);
       }
       RedisClient c = RedisClient.create(resources, settings.uris().get(0));
-      client = c;
       c.setOptions(standaloneOptions(settings));
-      return openStandalone(resources, c);
+      return new Client(resources, c);
     } catch (RuntimeException e) {
-      if (client != null) {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      }
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw e;
     }
   }
 
-  private static RedisConnections openStandalone(ClientResources resources, RedisClient client) {
+  private static RedisConnections openStandalone(Client reads, Client batches) {
     StatefulRedisConnection<byte[], byte[]> shared = null;
     StatefulRedisConnection<byte[], byte[]> batch = null;
     try {
-      shared = client.connect(ByteArrayCodec.INSTANCE);
-      batch = client.connect(ByteArrayCodec.INSTANCE);
+      shared = ((RedisClient) reads.client()).connect(ByteArrayCodec.INSTANCE);
+      batch = ((RedisClient) batches.client()).connect(ByteArrayCodec.INSTANCE);
       batch.setAutoFlushCommands(false);
-      StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      StatefulRedisPubSubConnection<byte[], byte[]> pubSub = ((RedisClient) reads.client()).connectPubSub(ByteArrayCodec.INSTANCE);
       var sync = shared.sync();
-      return new RedisConnections(resources, client, shared, sync, shared.async(), batch,
+      return new RedisConnections(reads, batches, shared, sync, shared.async(), batch,
           batch.async(), pubSub, sync::ping);
     } catch (RuntimeException e) {
       closeQuietly(batch);
@@ -108,19 +148,20 @@ final class RedisConnections implements AutoCloseable {
     }
   }
 
-  private static RedisConnections openCluster(ClientResources resources, RedisClusterClient client) {
+  private static RedisConnections openCluster(Client reads, Client batches) {
     StatefulRedisClusterConnection<byte[], byte[]> shared = null;
     StatefulRedisClusterConnection<byte[], byte[]> batch = null;
     try {
-      shared = client.connect(ByteArrayCodec.INSTANCE);
-      batch = client.connect(ByteArrayCodec.INSTANCE);
+      shared = ((RedisClusterClient) reads.client()).connect(ByteArrayCodec.INSTANCE);
+      batch = ((RedisClusterClient) batches.client()).connect(ByteArrayCodec.INSTANCE);
       batch.setAutoFlushCommands(false);
       connectToEveryMaster(shared);
       connectToEveryMaster(batch);
-      StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      StatefulRedisPubSubConnection<byte[], byte[]> pubSub =
+          ((RedisClusterClient) reads.client()).connectPubSub(ByteArrayCodec.INSTANCE);
       var sync = shared.sync();
       Runnable pingAll = () -> sync.upstream().commands().ping().forEach(reply -> { });
-      return new RedisConnections(resources, client, shared, sync, shared.async(), batch,
+      return new RedisConnections(reads, batches, shared, sync, shared.async(), batch,
           batch.async(), pubSub, pingAll);
     } catch (RuntimeException e) {
       closeQuietly(batch);
@@ -199,9 +240,16 @@ final class RedisConnections implements AutoCloseable {
     return pubSub;
   }
 
-  /** PING on the standalone server or on every Cluster master; throws Lettuce's exception on failure. */
+  /**
+   * PING on the standalone server or on every Cluster master, then on the batch connection, which
+   * reconnects on its own: the tier is reachable only when writes can go through too. Throws
+   * Lettuce's exception on failure.
+   */
   void ping() {
     pingAll.run();
+    RedisFuture<String> reply = batchAsync.ping();
+    batch.flushCommands();
+    LettuceFutures.awaitOrCancel(reply, 2 * timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -209,8 +257,8 @@ final class RedisConnections implements AutoCloseable {
     closeQuietly(pubSub);
     closeQuietly(batch);
     closeQuietly(shared);
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    batches.shutdown();
+    reads.shutdown();
   }
 
   private static void closeQuietly(StatefulConnection<?, ?> connection) {

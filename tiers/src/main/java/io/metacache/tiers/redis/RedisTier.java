@@ -19,11 +19,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,12 +105,14 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
   /**
    * Connects and subscribes to the invalidation channel.
    *
+   * @param backgroundThreads wraps the thread factories of the batch connection (see
+   *     {@link RedisConnections})
    * @throws TierException if the server cannot be reached now
    */
-  static RedisTier open(RedisSettings settings, LongSupplier clockMillis) {
+  static RedisTier open(RedisSettings settings, LongSupplier clockMillis, UnaryOperator<ThreadFactory> backgroundThreads) {
     RedisConnections connections;
     try {
-      connections = RedisConnections.open(settings);
+      connections = RedisConnections.open(settings, backgroundThreads);
     } catch (RedisException e) {
       throw new TierException(NAME, "cannot connect to " + describe(settings) + ": " + e.getMessage(), e);
     }

@@ -44,6 +44,6 @@ public final class RedisTierProvider implements TierProvider {
   @Override
   public Tier open(TierContext context) {
     RedisSettings settings = RedisSettings.from(context.property());
-    return RedisTier.open(settings, context.clockMillis());
+    return RedisTier.open(settings, context.clockMillis(), context::backgroundThreads);
   }
 }

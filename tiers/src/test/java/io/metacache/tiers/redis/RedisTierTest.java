@@ -1,14 +1,21 @@
 package io.metacache.tiers.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.metacache.spi.TierOperation;
 import io.metacache.testkit.RedisServerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +67,40 @@ class RedisTierTest {
       tier.ping();
       assertThat(tier.size()).isEqualTo(-1);
       assertThat(tier.removeExpired(Long.MAX_VALUE)).isZero();
+    }
+  }
+
+  /** Scheduling policy (5 = SCHED_IDLE) by thread id of this process's Lettuce threads. */
+  private static Map<String, Integer> policyOfLettuceThreads() throws IOException {
+    Map<String, Integer> policies = new HashMap<>();
+    try (var tasks = Files.list(Paths.get("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          if (Files.readString(task.resolve("comm")).startsWith("lettuce-")) {
+            // policy is field 41 of stat, the 39th after the parenthesised name
+            policies.put(task.getFileName().toString(),
+                Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[38]));
+          }
+        } catch (IOException gone) {
+          // the thread ended while we looked
+        }
+      }
+    }
+    return policies;
+  }
+
+  @Test
+  void batchConnectionThreadsRunAtTheWriteBehindPriorityAndReadThreadsDoNot() throws Exception {
+    assumeTrue(Files.isDirectory(Paths.get("/proc/self/task")), "Linux only");
+    Set<String> before = policyOfLettuceThreads().keySet();
+    try (RedisTier tier = tier("prio:")) {
+      tier.apply(List.of(TierOperation.put(1, 2, RedisTiers.value(1, 100), 0)));
+      assertThat(tier.get(1, 2)).isNotNull();
+      Map<String, Integer> started = policyOfLettuceThreads();
+      started.keySet().removeAll(before);
+      assertThat(started.values()).as("the batch client's I/O thread, idle by default").contains(5);
+      assertThat(started.values()).as("the read client's I/O threads keep the normal policy").contains(0);
     }
   }
 
