@@ -121,6 +121,8 @@ public final class MemoryTier implements AutoCloseable {
   private static final long PERMIT_CHUNK_MASK = (1L << PERMIT_COUNT_SHIFT) - 1;
   /** Stripes of the write log: enough for a few cores to rarely meet (a power of two). */
   private static final int MAX_WRITE_STRIPES = 8;
+  /** Read events the policy replays at once: enough to overlap their cache misses. */
+  private static final int ACCESS_BATCH = 32;
   /** Outcomes of {@link #tryStore}. */
   private static final int STORED = 0;
   private static final int STORED_IN_PLACE = 1;
@@ -170,6 +172,9 @@ public final class MemoryTier implements AutoCloseable {
   private final LongAdder capacityRefusals = new LongAdder();
   private final LongAdder storedBytes = new LongAdder();
 
+  /** Drained read events not yet replayed, as key pairs; drainer state, under the lock. */
+  private final long[] accessBatch = new long[2 * ACCESS_BATCH];
+  private int accessCount;
   /** Drainer state for classifying evictions: entries held before the next victim leaves. */
   private long entriesBeforeEviction;
   private volatile boolean closed;
@@ -189,7 +194,7 @@ public final class MemoryTier implements AutoCloseable {
     this.file = file;
     this.evictionListener = builder.evictionListener;
     this.policy = EvictionPolicies.create(policyKind, maxEntries, maxBytes);
-    this.accessReplayer = policy::recordAccess;
+    this.accessReplayer = this::batchAccess;
     int stripes = Math.min(MAX_WRITE_STRIPES, sizing.segments);
     this.writeStripes = new WriteBuffer[stripes];
     for (int i = 0; i < stripes; i++) {
@@ -595,6 +600,7 @@ public final class MemoryTier implements AutoCloseable {
    */
   private void drainBuffers() {
     readBuffer.drainTo(accessReplayer);
+    replayAccesses();
     boolean replayed;
     do {
       replayed = false;
@@ -602,6 +608,22 @@ public final class MemoryTier implements AutoCloseable {
         replayed |= replay(stripe);
       }
     } while (replayed);
+  }
+
+  /** Collects a drained read event; the policy replays them a batch at a time. Under the lock. */
+  private void batchAccess(long keyHigh, long keyLow) {
+    accessBatch[2 * accessCount] = keyHigh;
+    accessBatch[2 * accessCount + 1] = keyLow;
+    if (++accessCount == ACCESS_BATCH) {
+      replayAccesses();
+    }
+  }
+
+  private void replayAccesses() {
+    if (accessCount != 0) {
+      policy.recordAccesses(accessBatch, accessCount);
+      accessCount = 0;
+    }
   }
 
   /** Replays what one stripe holds now, and what evictions log into it meanwhile. */

@@ -18,6 +18,39 @@ abstract class IndexedPolicy implements EvictionPolicy {
   /** Removes the slot from the subclass's structures, the index and the weight total. */
   abstract void unlink(int slot);
 
+  /** Per-batch scratch of {@link #recordAccesses}: the keys' hashes and slots. */
+  private long[] batchHashes = new long[0];
+  private int[] batchSlots = new int[0];
+
+  /**
+   * Hashes every key of the batch, then finds every slot, then hands the slots to the subclass:
+   * the index probes of different keys are independent loads, which the processor overlaps when
+   * nothing between them depends on their results. Accesses never change the index, so finding
+   * all first is the same as finding each before its access.
+   */
+  @Override
+  public final void recordAccesses(long[] keys, int count) {
+    if (batchSlots.length < count) {
+      batchHashes = new long[count];
+      batchSlots = new int[count];
+    }
+    long[] hashes = batchHashes;
+    int[] slots = batchSlots;
+    for (int i = 0; i < count; i++) {
+      hashes[i] = KeyHash.hash(keys[2 * i], keys[2 * i + 1]);
+    }
+    for (int i = 0; i < count; i++) {
+      slots[i] = index.find(hashes[i], keys[2 * i], keys[2 * i + 1]);
+    }
+    accessed(slots, hashes, count);
+  }
+
+  /**
+   * Records hits on the slots of a batch in order; a slot of {@link KeyIndex#NONE} is a key not
+   * held, ignored as {@link #recordAccess} ignores it.
+   */
+  abstract void accessed(int[] slots, long[] hashes, int count);
+
   @Override
   public final boolean recordRemoval(long keyHigh, long keyLow) {
     int slot = index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow);

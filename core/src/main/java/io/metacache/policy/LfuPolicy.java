@@ -59,6 +59,15 @@ final class LfuPolicy extends IndexedPolicy {
   }
 
   @Override
+  void accessed(int[] slots, long[] hashes, int count) {
+    for (int i = 0; i < count; i++) {
+      if (slots[i] != KeyIndex.NONE) {
+        promote(slots[i]);
+      }
+    }
+  }
+
+  @Override
   public void recordWrite(long keyHigh, long keyLow, int weight, EvictionSink sink) {
     Policies.checkWeight(weight);
     long hash = KeyHash.hash(keyHigh, keyLow);

@@ -33,6 +33,15 @@ final class LruPolicy extends IndexedPolicy {
   }
 
   @Override
+  void accessed(int[] slots, long[] hashes, int count) {
+    for (int i = 0; i < count; i++) {
+      if (slots[i] != KeyIndex.NONE) {
+        order.moveToLast(QUEUE, slots[i]);
+      }
+    }
+  }
+
+  @Override
   public void recordWrite(long keyHigh, long keyLow, int weight, EvictionSink sink) {
     Policies.checkWeight(weight);
     long hash = KeyHash.hash(keyHigh, keyLow);
