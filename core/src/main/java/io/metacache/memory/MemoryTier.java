@@ -75,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes are bounded, not lossy: a writer takes one of {@code writePermits}, with its
  *       entry's weight out of a budget of {@code permitChunks}, before it changes the map (if
  *       none is free, it lets the segment lock go, waits for one, draining under the policy lock
- *       itself, and tries again) and the drainer returns both once the event is applied. After each write the writer tries the lock and drains.
+ *       itself, and tries again) and the drainer returns both once the event is applied. After
+ *       each write the writer tries the lock and drains.
  *   <li>The drainer replays reads, then writes. A write may make the policy choose victims; the
  *       drainer removes each from the map (taking its segment lock: lock order is always policy
  *       lock, then segment lock, then the write-log stripe's spin lock) and counts it by cause, entries or

@@ -47,9 +47,28 @@ abstract class IndexedPolicy implements EvictionPolicy {
 
   /**
    * Records hits on the slots of a batch in order; a slot of {@link KeyIndex#NONE} is a key not
-   * held, ignored as {@link #recordAccess} ignores it.
+   * held, ignored. Policies whose hit touches more than one structure override it to do each
+   * structure's part for the whole batch in turn.
    */
-  abstract void accessed(int[] slots, long[] hashes, int count);
+  void accessed(int[] slots, long[] hashes, int count) {
+    for (int i = 0; i < count; i++) {
+      if (slots[i] != KeyIndex.NONE) {
+        hit(slots[i], hashes[i]);
+      }
+    }
+  }
+
+  /** Records a read hit on a held slot whose key has this hash. */
+  abstract void hit(int slot, long hash);
+
+  @Override
+  public final void recordAccess(long keyHigh, long keyLow) {
+    long hash = KeyHash.hash(keyHigh, keyLow);
+    int slot = index.find(hash, keyHigh, keyLow);
+    if (slot != KeyIndex.NONE) {
+      hit(slot, hash);
+    }
+  }
 
   @Override
   public final boolean recordRemoval(long keyHigh, long keyLow) {

@@ -51,20 +51,8 @@ final class LfuPolicy extends IndexedPolicy {
   }
 
   @Override
-  public void recordAccess(long keyHigh, long keyLow) {
-    int slot = index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow);
-    if (slot != KeyIndex.NONE) {
-      promote(slot);
-    }
-  }
-
-  @Override
-  void accessed(int[] slots, long[] hashes, int count) {
-    for (int i = 0; i < count; i++) {
-      if (slots[i] != KeyIndex.NONE) {
-        promote(slots[i]);
-      }
-    }
+  void hit(int slot, long hash) {
+    promote(slot);
   }
 
   @Override

@@ -25,20 +25,8 @@ final class LruPolicy extends IndexedPolicy {
   }
 
   @Override
-  public void recordAccess(long keyHigh, long keyLow) {
-    int slot = index.find(KeyHash.hash(keyHigh, keyLow), keyHigh, keyLow);
-    if (slot != KeyIndex.NONE) {
-      order.moveToLast(QUEUE, slot);
-    }
-  }
-
-  @Override
-  void accessed(int[] slots, long[] hashes, int count) {
-    for (int i = 0; i < count; i++) {
-      if (slots[i] != KeyIndex.NONE) {
-        order.moveToLast(QUEUE, slots[i]);
-      }
-    }
+  void hit(int slot, long hash) {
+    order.moveToLast(QUEUE, slot);
   }
 
   @Override

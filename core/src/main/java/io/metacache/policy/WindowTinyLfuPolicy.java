@@ -155,15 +155,6 @@ final class WindowTinyLfuPolicy extends IndexedPolicy {
 
   // ---------------------------------------------------------------- operations
 
-  @Override
-  public void recordAccess(long keyHigh, long keyLow) {
-    long hash = KeyHash.hash(keyHigh, keyLow);
-    int slot = index.find(hash, keyHigh, keyLow);
-    if (slot != KeyIndex.NONE) {
-      onHit(slot, hash);
-    }
-  }
-
   /**
    * The sketch increments of the batch first (independent cache lines, overlapped), then the
    * queue moves; moves never read the sketch, so the result is that of hits one by one.
@@ -201,7 +192,7 @@ final class WindowTinyLfuPolicy extends IndexedPolicy {
       weights[slot] = weight;
       queueWeights[queue] += delta;
       weightedSize += delta;
-      onHit(slot, hash);
+      hit(slot, hash);
     } else {
       slot = index.insert(hash, keyHigh, keyLow);
       ensureSlotCapacity();
@@ -229,7 +220,8 @@ final class WindowTinyLfuPolicy extends IndexedPolicy {
     demoteProtectedOverflow();
   }
 
-  private void onHit(int slot, long hash) {
+  @Override
+  void hit(int slot, long hash) {
     sketch.increment(hash);
     reorder(slot);
   }

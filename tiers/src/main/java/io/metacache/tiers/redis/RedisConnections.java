@@ -55,7 +55,7 @@ final class RedisConnections implements AutoCloseable {
   private final StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
   private final Runnable pingAll;
   /** Command timeout, which also bounds the wait for a PING on the batch connection. */
-  private Duration timeout = Duration.ofSeconds(1);
+  private final Duration timeout;
 
   /** A Lettuce client with the resources (threads) it alone uses. */
   private record Client(ClientResources resources, AbstractRedisClient client) {
@@ -69,7 +69,7 @@ final class RedisConnections implements AutoCloseable {
       StatefulConnection<byte[], byte[]> shared, RedisClusterCommands<byte[], byte[]> sharedSync,
       RedisClusterAsyncCommands<byte[], byte[]> sharedAsync, StatefulConnection<byte[], byte[]> batch,
       RedisClusterAsyncCommands<byte[], byte[]> batchAsync,
-      StatefulRedisPubSubConnection<byte[], byte[]> pubSub, Runnable pingAll) {
+      StatefulRedisPubSubConnection<byte[], byte[]> pubSub, Runnable pingAll, Duration timeout) {
     this.reads = reads;
     this.batches = batches;
     this.shared = shared;
@@ -79,6 +79,7 @@ final class RedisConnections implements AutoCloseable {
     this.batchAsync = batchAsync;
     this.pubSub = pubSub;
     this.pingAll = pingAll;
+    this.timeout = timeout;
   }
 
   /**
@@ -98,11 +99,9 @@ final class RedisConnections implements AutoCloseable {
       reads = client(settings, ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build());
       batches = client(settings, ClientResources.builder().reconnectDelay(RECONNECT_DELAY)
           .ioThreadPoolSize(2).computationThreadPoolSize(2).threadFactoryProvider(background).build());
-      RedisConnections connections = settings.cluster()
-          ? openCluster(reads, batches)
-          : openStandalone(reads, batches);
-      connections.timeout = settings.timeout();
-      return connections;
+      return settings.cluster()
+          ? openCluster(reads, batches, settings.timeout())
+          : openStandalone(reads, batches, settings.timeout());
     } catch (RuntimeException e) {
       if (batches != null) {
         batches.shutdown();
@@ -130,7 +129,7 @@ final class RedisConnections implements AutoCloseable {
     }
   }
 
-  private static RedisConnections openStandalone(Client reads, Client batches) {
+  private static RedisConnections openStandalone(Client reads, Client batches, Duration timeout) {
     StatefulRedisConnection<byte[], byte[]> shared = null;
     StatefulRedisConnection<byte[], byte[]> batch = null;
     try {
@@ -140,7 +139,7 @@ final class RedisConnections implements AutoCloseable {
       StatefulRedisPubSubConnection<byte[], byte[]> pubSub = ((RedisClient) reads.client()).connectPubSub(ByteArrayCodec.INSTANCE);
       var sync = shared.sync();
       return new RedisConnections(reads, batches, shared, sync, shared.async(), batch,
-          batch.async(), pubSub, sync::ping);
+          batch.async(), pubSub, sync::ping, timeout);
     } catch (RuntimeException e) {
       closeQuietly(batch);
       closeQuietly(shared);
@@ -148,7 +147,7 @@ final class RedisConnections implements AutoCloseable {
     }
   }
 
-  private static RedisConnections openCluster(Client reads, Client batches) {
+  private static RedisConnections openCluster(Client reads, Client batches, Duration timeout) {
     StatefulRedisClusterConnection<byte[], byte[]> shared = null;
     StatefulRedisClusterConnection<byte[], byte[]> batch = null;
     try {
@@ -162,7 +161,7 @@ final class RedisConnections implements AutoCloseable {
       var sync = shared.sync();
       Runnable pingAll = () -> sync.upstream().commands().ping().forEach(reply -> { });
       return new RedisConnections(reads, batches, shared, sync, shared.async(), batch,
-          batch.async(), pubSub, pingAll);
+          batch.async(), pubSub, pingAll, timeout);
     } catch (RuntimeException e) {
       closeQuietly(batch);
       closeQuietly(shared);
