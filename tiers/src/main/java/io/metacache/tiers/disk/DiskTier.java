@@ -317,7 +317,7 @@ public final class DiskTier implements Tier, EnumerableTier {
         if (settings.fsync() == FsyncPolicy.NONE && index.contains(keyHigh, keyLow)) {
           // Without fsync, replace by unlink and rename rather than rename over the old file: ext4
           // (auto_da_alloc) starts writeback of a file renamed over another at once, which made a
-          // replacement cost 2.5x a fresh write here; a reader meanwhile sees no file, a miss.
+          // replacement 2.5x the cost of unlink and rename here; a reader meanwhile sees a miss.
           Files.deleteIfExists(target);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
