@@ -101,11 +101,12 @@ public final class Goals {
     boolean any = false;
     for (String entries : set.paramValues(MEMORY_GET, "entries")) {
       for (String expiry : set.paramValues(MEMORY_GET, "expiry")) {
-        Map<String, String> params = Map.of("entries", entries, "expiry", expiry);
+        Map<String, String> tierParams = Map.of("entries", entries, "expiry", expiry, "map", "tier");
+        Map<String, String> rawParams = Map.of("entries", entries, "expiry", expiry, "map", "chronicle");
         for (int threads = 1; threads <= 2; threads++) {
-          String suffix = threads == 1 ? "" : "2";
-          Optional<JmhResult> tier = set.find(MEMORY_GET, "tierGetRawBytes" + suffix, params);
-          Optional<JmhResult> raw = set.find(MEMORY_GET, "chronicleGetUsing" + suffix, params);
+          String method = threads == 1 ? "get" : "get2";
+          Optional<JmhResult> tier = set.find(MEMORY_GET, method, tierParams);
+          Optional<JmhResult> raw = set.find(MEMORY_GET, method, rawParams);
           if (tier.isEmpty() || raw.isEmpty()) {
             continue;
           }
@@ -117,14 +118,14 @@ public final class Goals {
               + entries + " entries of 1 KB, expiry " + expiry + ", " + threads
               + (threads == 1 ? " thread)" : " threads)"), time(tier.get().primary()),
               "getUsing " + time(raw.get().primary()), r, r.value() <= 1.3,
-              MEMORY_GET + "." + tier.get().method() + " entries=" + entries + " expiry=" + expiry));
+              MEMORY_GET + "." + method + " entries=" + entries + " expiry=" + expiry + " map=tier|chronicle"));
           double alloc = tier.get().allocationPerOp();
           if (threads == 1 && !Double.isNaN(alloc)) {
             rows.add(new Row("Allocation on the raw-bytes hit path < 32 B/op (" + entries + " entries, expiry "
                 + expiry + ")", String.format(Locale.ROOT, "%.1f B/op", alloc),
                 String.format(Locale.ROOT, "getUsing %.1f B/op", raw.get().allocationPerOp()),
                 new Ratio("goal.alloc." + entries + "." + expiry, "memory tier B/op", alloc, Double.NaN),
-                alloc < 32, MEMORY_GET + ".tierGetRawBytes -prof gc"));
+                alloc < 32, MEMORY_GET + ".get map=tier -prof gc"));
           }
         }
       }
