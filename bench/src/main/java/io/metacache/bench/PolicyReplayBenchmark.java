@@ -4,9 +4,10 @@ import io.metacache.policy.EvictionPolicies;
 import io.metacache.policy.EvictionPolicy;
 import io.metacache.policy.PolicyKind;
 import java.nio.ByteBuffer;
-import java.util.Locale;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,7 +54,7 @@ public class PolicyReplayBenchmark {
   @Param({"1000000"})
   int entries;
 
-  /** {@code none}, or a {@link PolicyKind} in lower case. */
+  /** {@code none}, or a {@link PolicyKind#configName()}. */
   @Param({"none", "lru", "wtinylfu"})
   String policy;
 
@@ -88,7 +89,7 @@ public class PolicyReplayBenchmark {
       region.putByte(at, (byte) at); // fault every page in before measuring
     }
     if (!"none".equals(policy)) {
-      PolicyKind kind = PolicyKind.valueOf(policy.toUpperCase(Locale.ROOT));
+      PolicyKind kind = policyKind(policy);
       replayed = EvictionPolicies.create(kind, n, Long.MAX_VALUE / 4);
       for (int i = 0; i < n; i++) {
         replayed.recordWrite(highs[i], lows[i], ENTRY_FOOTPRINT, (high, low, weight) -> {
@@ -97,6 +98,17 @@ public class PolicyReplayBenchmark {
       }
     }
     pending = new long[2 * batch];
+  }
+
+  private static PolicyKind policyKind(String name) {
+    for (PolicyKind kind : PolicyKind.values()) {
+      if (kind.configName().equals(name)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("policy: " + name + " (accepted: none, "
+        + Arrays.stream(PolicyKind.values()).map(PolicyKind::configName).collect(Collectors.joining(", "))
+        + ")");
   }
 
   /** {@value #READS} reads, each replayed into the policy in batches of {@link #batch}. */

@@ -15,15 +15,11 @@ public interface EvictionPolicy {
 
   /**
    * Records read hits on {@code count} keys, given as pairs {@code (keys[2i], keys[2i + 1])}, with
-   * the same effect as {@link #recordAccess} on each in order. Policies override it to find the
-   * keys of a batch before touching any of them, so that the cache misses of independent keys
-   * overlap instead of queuing one behind another.
+   * the same effect as {@link #recordAccess} on each in order. A policy finds the keys of a batch
+   * before touching any of them, so that the cache misses of independent keys overlap instead of
+   * queuing one behind another.
    */
-  default void recordAccesses(long[] keys, int count) {
-    for (int i = 0; i < count; i++) {
-      recordAccess(keys[2 * i], keys[2 * i + 1]);
-    }
-  }
+  void recordAccesses(long[] keys, int count);
 
   /**
    * Records an insert or an update of a key with its weight (an update replaces the weight), then
