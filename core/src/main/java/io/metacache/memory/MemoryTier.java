@@ -59,8 +59,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Reads never wait for that lock. A hit records its key in a lossy, striped ring buffer
- *       ({@link ReadBuffer}); a full stripe drops the event. When a stripe is half full the reader
- *       tries the lock and, if free, drains all buffers itself.
+ *       ({@link ReadBuffer}); a full stripe drops the event. A reader thread owns a stripe of its
+ *       own when one is free, and then neither its event nor its hit count takes an atomic
+ *       instruction. When a stripe is half full the reader tries the lock and, if free, drains
+ *       all buffers itself.
  *   <li>A put that replaces an entry of the same weight and expiry is, for the policy, an access
  *       (Caffeine treats such an update so too): it changes neither the map's occupancy nor its
  *       key set, so it takes no write permit and records its key in the read buffer.
@@ -91,7 +93,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Expiry</h2>
  *
  * Expires-at (milliseconds, 0 = never) is read from the entry header on every read; an entry
- * whose time has come ({@code expiresAt <= now}) is a miss and is removed on the spot. Writes with
+ * whose time has come ({@code expiresAt <= now}) is a miss and is removed on the spot. Once the
+ * tier has stored an entry with an expiry, reads take the time before the lookup rather than
+ * between the lookup and the copy (see {@link ValueSink}). Writes with
  * an expiry add a record to a primitive min-heap ({@link ExpiryIndex}) when they are replayed;
  * {@link #runExpiry()} (called by one daemon thread every {@code expirySweepInterval}, or by
  * tests through an injected clock) pops only the records that are due and removes those entries
@@ -179,6 +183,11 @@ public final class MemoryTier implements AutoCloseable {
   /** Drainer state for classifying evictions: entries held before the next victim leaves. */
   private long entriesBeforeEviction;
   private volatile boolean closed;
+  /**
+   * Whether an entry with an expiry was ever stored: reads then take the time before the lookup.
+   * A hint only: a read that did not take it takes it if the entry it finds carries an expiry.
+   */
+  private volatile boolean expiring;
 
   /** A builder with the defaults described on {@link MemoryTierBuilder}. */
   public static MemoryTierBuilder builder() {
@@ -233,10 +242,10 @@ public final class MemoryTier implements AutoCloseable {
    */
   public int get(long keyHigh, long keyLow, MutableDirectBuffer destination, int offset) {
     ThreadScratch s = scratch();
-    ValueSink sink = s.sink.copyInto(destination, offset);
+    ValueSink sink = s.sink.copyInto(destination, offset).readClock(expiring);
     try {
       map.getUsing(s.key(keyHigh, keyLow), sink);
-      return afterRead(keyHigh, keyLow, sink.length);
+      return afterRead(s, keyHigh, keyLow, sink.length);
     } finally {
       sink.destination = null;
     }
@@ -245,17 +254,17 @@ public final class MemoryTier implements AutoCloseable {
   /** The entry for the key as a new array, or null on a miss (absent or expired). */
   public byte[] get(long keyHigh, long keyLow) {
     ThreadScratch s = scratch();
-    ValueSink sink = s.sink.allocate();
+    ValueSink sink = s.sink.allocate().readClock(expiring);
     map.getUsing(s.key(keyHigh, keyLow), sink);
     byte[] result = sink.allocated;
     sink.allocated = null;
-    return afterRead(keyHigh, keyLow, sink.length) < 0 ? null : result;
+    return afterRead(s, keyHigh, keyLow, sink.length) < 0 ? null : result;
   }
 
   /** Whether an unexpired entry is held for the key; counts neither a hit nor a miss. */
   public boolean contains(long keyHigh, long keyLow) {
     ThreadScratch s = scratch();
-    ValueSink sink = s.sink.peek();
+    ValueSink sink = s.sink.peek().readClock(expiring);
     map.getUsing(s.key(keyHigh, keyLow), sink);
     return sink.length >= 0;
   }
@@ -274,13 +283,18 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   private ThreadScratch newScratch() {
-    return new ThreadScratch(clock);
+    return new ThreadScratch(clock, readBuffer.claim());
   }
 
-  private int afterRead(long keyHigh, long keyLow, int length) {
+  private int afterRead(ThreadScratch s, long keyHigh, long keyLow, int length) {
     if (length >= 0) {
-      hits.increment();
-      if (readBuffer.offer(keyHigh, keyLow)) {
+      ReadBuffer.Stripe own = s.readStripe;
+      if (own != null) {
+        own.hit();
+      } else {
+        hits.increment();
+      }
+      if (readBuffer.offer(own, keyHigh, keyLow)) {
         tryDrain();
       }
       return length;
@@ -334,6 +348,9 @@ public final class MemoryTier implements AutoCloseable {
 
   private boolean store(long keyHigh, long keyLow, ThreadScratch s, BytesStore<?, ?> source, long at, int length) {
     long expiresAt = EntryHeader.expiresAt(source, at, length);
+    if (expiresAt != 0 && !expiring) {
+      expiring = true;
+    }
     int weight = sizing.weight(length);
     int chunks = weight / sizing.chunkSize;
     boolean permitted = false;
@@ -341,7 +358,7 @@ public final class MemoryTier implements AutoCloseable {
       switch (tryStore(keyHigh, keyLow, s, source, at, length, expiresAt, weight, chunks, permitted)) {
         case STORED_IN_PLACE:
           puts.increment();
-          if (readBuffer.offer(keyHigh, keyLow)) {
+          if (readBuffer.offer(s.readStripe, keyHigh, keyLow)) {
             tryDrain();
           }
           return true;
@@ -767,7 +784,7 @@ public final class MemoryTier implements AutoCloseable {
   public MemoryTierStats stats() {
     long used = storedBytes.sum();
     return new MemoryTierStats(
-        hits.sum(), misses.sum(), puts.sum(), removals.sum(),
+        hits.sum() + readBuffer.ownedHits(), misses.sum(), puts.sum(), removals.sum(),
         evictedBySize.sum(), evictedByBytes.sum(), expirations.sum(), refused.sum(),
         map.longSize(), used, Math.max(0, maxBytes - used), map.offHeapMemoryUsed());
   }
@@ -920,6 +937,9 @@ public final class MemoryTier implements AutoCloseable {
             entry.context().remove(entry);
             expirations.increment();
             return;
+          }
+          if (expiresAt != 0) {
+            expiring = true;
           }
           stored.add(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8),
               sizing.weight(size), expiresAt, EntryHeader.lastAccess(value.bytes(), value.offset(), size));

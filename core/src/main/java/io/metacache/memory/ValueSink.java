@@ -10,6 +10,13 @@ import org.agrona.MutableDirectBuffer;
  * checks expiry in place and then copies the bytes into a caller's buffer, into a new array, or
  * nowhere, and reports the length here. As a source ({@link ValueSinkDataAccess}) it names a
  * region of bytes to store.
+ *
+ * <p>The time expiry is judged by is read before the lookup ({@link #readClock}) when the tier
+ * may hold expiring entries, and otherwise only if the entry read carries an expiry. Reading the
+ * clock ({@code clock_gettime}, ordered with the loads around it) between the map's lookup and
+ * its copy of the entry keeps the processor from overlapping the two: measured at 1M entries of
+ * 1 KiB, an expiring entry's hit cost 1.28x a raw Chronicle {@code getUsing} with the clock read
+ * there and 1.14x with it read before the lookup (1.09x with no clock read at all).
  */
 final class ValueSink {
 
@@ -22,7 +29,12 @@ final class ValueSink {
   static final int ALLOCATE = 1;
   static final int PEEK = 2;
 
+  /** {@link #now} when the clock was not read before the lookup. */
+  static final long NOT_READ = Long.MIN_VALUE;
+
   private final LongSupplier clock;
+  /** The time read before the lookup, or {@link #NOT_READ}. */
+  private long now = NOT_READ;
 
   int mode;
   MutableDirectBuffer destination;
@@ -45,6 +57,7 @@ final class ValueSink {
     destination = buffer;
     destinationOffset = offset;
     length = ABSENT;
+    now = NOT_READ;
     return this;
   }
 
@@ -53,6 +66,7 @@ final class ValueSink {
     destination = null;
     allocated = null;
     length = ABSENT;
+    now = NOT_READ;
     return this;
   }
 
@@ -60,11 +74,20 @@ final class ValueSink {
     mode = PEEK;
     destination = null;
     length = ABSENT;
+    now = NOT_READ;
     return this;
   }
 
+  /** Reads the clock now, before the lookup, if {@code expiring}; else leaves it for later. */
+  ValueSink readClock(boolean expiring) {
+    now = expiring ? clock.getAsLong() : NOT_READ;
+    return this;
+  }
+
+  /** The time to judge an entry's expiry by: read before the lookup, or now. */
   long now() {
-    return clock.getAsLong();
+    long read = now;
+    return read != NOT_READ ? read : clock.getAsLong();
   }
 
   /** Forgets the caller's buffers so the per-thread sink keeps nothing reachable. */
