@@ -41,6 +41,13 @@ final class ReadBuffer {
   private final int sharedMask;
   /** Stripes readers may own; their owners are guarded by {@code this}. */
   private final Stripe[] owned;
+  /**
+   * Owned stripes ever claimed (they are claimed in index order), and whether any thread has
+   * offered to a shared stripe: a drain reads only stripes that can hold events, so with a few
+   * reader threads it touches a few cache lines rather than every stripe's.
+   */
+  private volatile int ownedInUse;
+  private volatile boolean sharedInUse;
 
   ReadBuffer() {
     int cpus = Runtime.getRuntime().availableProcessors();
@@ -61,10 +68,14 @@ final class ReadBuffer {
    */
   synchronized Stripe claim() {
     Thread me = Thread.currentThread();
-    for (Stripe stripe : owned) {
+    for (int i = 0; i < owned.length; i++) {
+      Stripe stripe = owned[i];
       Thread owner = stripe.owner;
       if (owner == null || !owner.isAlive()) {
         stripe.owner = me;
+        if (i >= ownedInUse) {
+          ownedInUse = i + 1;
+        }
         return stripe;
       }
     }
@@ -84,16 +95,21 @@ final class ReadBuffer {
   private boolean offerShared(long keyHigh, long keyLow) {
     long id = Thread.currentThread().getId();
     int index = (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & sharedMask;
+    if (!sharedInUse) {
+      sharedInUse = true;
+    }
     return shared[index].offerShared(keyHigh, keyLow);
   }
 
   /** Hands every published event to the visitor; consumer side, single-threaded. */
   void drainTo(KeyVisitor visitor) {
-    for (Stripe stripe : owned) {
-      stripe.drainOwned(visitor);
+    for (int i = 0, n = ownedInUse; i < n; i++) {
+      owned[i].drainOwned(visitor);
     }
-    for (Stripe stripe : shared) {
-      stripe.drainShared(visitor);
+    if (sharedInUse) {
+      for (Stripe stripe : shared) {
+        stripe.drainShared(visitor);
+      }
     }
   }
 
