@@ -14,8 +14,26 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-/** Seed property 8 (LRU eviction correctness) against a {@link LinkedHashMap} access-order model. */
+/**
+ * Seed property 8 (LRU eviction correctness) against a {@link LinkedHashMap} access-order model,
+ * with the default generation geometry and with tiny ones (one-key generations, three at most),
+ * under which nearly every operation opens, merges, sorts or drops a generation.
+ */
 class LruPolicyTest {
+
+  /** Minimum generation size and maximum generation count of the policy under test. */
+  record Geometry(int minGeneration, int maxGenerations) {
+    EvictionPolicy create(long capacity, long maximumWeight) {
+      return new LruPolicy(capacity, maximumWeight, minGeneration, maxGenerations);
+    }
+  }
+
+  @Provide
+  Arbitrary<Geometry> geometries() {
+    return Arbitraries.of(
+        new Geometry(LruPolicy.DEFAULT_MIN_GENERATION, LruPolicy.DEFAULT_MAX_GENERATIONS),
+        new Geometry(1, 3), new Geometry(1, 4), new Geometry(2, 5), new Geometry(3, 16));
+  }
 
   /** One store operation on a small key space. */
   record Op(int kind, int key) {
@@ -40,7 +58,30 @@ class LruPolicyTest {
 
   @Property(tries = 300)
   void property8_lruEvictionCorrectness(
-      @ForAll("operations") List<Op> ops, @ForAll @IntRange(min = 1, max = 12) int capacity) {
+      @ForAll("operations") List<Op> ops, @ForAll @IntRange(min = 1, max = 12) int capacity,
+      @ForAll("geometries") Geometry geometry) {
+    checkAgainstAccessOrderModel(ops, capacity, geometry, true);
+  }
+
+  /** Property 8 at a larger scale: hundreds of keys, thousands of operations, many generations. */
+  @Property(tries = 60)
+  void property8_lruEvictionCorrectnessAtScale(
+      @ForAll("longOperations") List<Op> ops, @ForAll @IntRange(min = 20, max = 300) int capacity,
+      @ForAll("geometries") Geometry geometry) {
+    checkAgainstAccessOrderModel(ops, capacity, geometry, false);
+  }
+
+  @Provide
+  Arbitrary<List<Op>> longOperations() {
+    Arbitrary<Integer> kinds = Arbitraries.frequency(
+        net.jqwik.api.Tuple.of(6, Op.GET), net.jqwik.api.Tuple.of(4, Op.PUT),
+        net.jqwik.api.Tuple.of(1, Op.REMOVE));
+    Arbitrary<Integer> keys = Arbitraries.integers().between(0, 500);
+    return Combinators.combine(kinds, keys).as(Op::new).list().ofMinSize(500).ofMaxSize(4000);
+  }
+
+  /** Compares evictions and sizes after every operation, and the keys held after every one or the last. */
+  private void checkAgainstAccessOrderModel(List<Op> ops, int capacity, Geometry geometry, boolean keysEveryStep) {
     List<Long> modelEvicted = new ArrayList<>();
     Map<Long, Boolean> model = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -53,7 +94,7 @@ class LruPolicyTest {
       }
     };
     List<Long> evicted = new ArrayList<>();
-    EvictionPolicy policy = EvictionPolicies.create(PolicyKind.LRU, capacity, Long.MAX_VALUE);
+    EvictionPolicy policy = geometry.create(capacity, Long.MAX_VALUE);
 
     for (Op op : ops) {
       long key = op.key();
@@ -72,19 +113,27 @@ class LruPolicyTest {
           assertThat(policy.recordRemoval(0, key)).isEqualTo(model.remove(key) != null);
           break;
       }
-      assertThat(evicted).as("evictions after %s", op).isEqualTo(modelEvicted);
-      assertThat(PolicyTesting.keys(policy)).as("keys after %s", op)
-          .containsExactlyInAnyOrderElementsOf(model.keySet());
+      assertThat(evicted.size()).as("evictions after %s", op).isEqualTo(modelEvicted.size());
+      if (!evicted.isEmpty()) {
+        assertThat(evicted.get(evicted.size() - 1)).as("last eviction after %s", op)
+            .isEqualTo(modelEvicted.get(modelEvicted.size() - 1));
+      }
+      if (keysEveryStep) {
+        assertThat(PolicyTesting.keys(policy)).as("keys after %s", op)
+            .containsExactlyInAnyOrderElementsOf(model.keySet());
+      }
       assertThat(policy.size()).isEqualTo(model.size());
       assertThat(policy.weightedSize()).isEqualTo(model.size());
     }
+    assertThat(evicted).isEqualTo(modelEvicted);
+    assertThat(PolicyTesting.keys(policy)).containsExactlyInAnyOrderElementsOf(model.keySet());
   }
 
   @Property(tries = 200)
   void lruWeightBoundEvictsLeastRecentUntilBothBoundsHold(
       @ForAll("operations") List<Op> ops, @ForAll @IntRange(min = 1, max = 12) int capacity,
-      @ForAll @IntRange(min = 1, max = 40) int maximumWeight) {
-    EvictionPolicy policy = EvictionPolicies.create(PolicyKind.LRU, capacity, maximumWeight);
+      @ForAll @IntRange(min = 1, max = 40) int maximumWeight, @ForAll("geometries") Geometry geometry) {
+    EvictionPolicy policy = geometry.create(capacity, maximumWeight);
     LinkedHashMap<Long, Integer> model = new LinkedHashMap<>(16, 0.75f, true);
     for (Op op : ops) {
       long key = op.key();
