@@ -245,7 +245,7 @@ public final class CacheConfig {
     throw invalid(MEMORY_POLICY, value, "one of lru, lfu, wtinylfu");
   }
 
-  static final long MAX_MEMORY_ENTRIES = 1L << 30;
+  static final long MAX_MEMORY_ENTRIES = 1L << 27;
 
   // ---------------------------------------------------------------- accessors
 
@@ -378,7 +378,7 @@ public final class CacheConfig {
       return this;
     }
 
-    /** See {@link CacheConfig#MEMORY_MAX_ENTRIES}; 1 to 2^30. */
+    /** See {@link CacheConfig#MEMORY_MAX_ENTRIES}; 1 to 2^27. */
     public Builder memoryMaxEntries(long entries) {
       this.memoryMaxEntries = checkRange(MEMORY_MAX_ENTRIES, entries, 1, MAX_MEMORY_ENTRIES);
       return this;

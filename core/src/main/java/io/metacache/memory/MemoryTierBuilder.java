@@ -23,7 +23,7 @@ public final class MemoryTierBuilder {
   /** System property naming the default persistence file; unset means in memory only. */
   public static final String FILE_PROPERTY = "metacache.memory.file";
 
-  static final long MAX_ENTRIES_LIMIT = 1L << 30;
+  static final long MAX_ENTRIES_LIMIT = 1L << 27;
   static final int MAX_ENTRY_BYTES_LIMIT = 1 << 28;
   static final long MAX_BYTES_LIMIT = 1L << 44;
 
@@ -43,7 +43,7 @@ public final class MemoryTierBuilder {
 
   MemoryTierBuilder() {}
 
-  /** The most entries the tier holds, 1 to 2^30. */
+  /** The most entries the tier holds, 1 to 2^27. */
   public MemoryTierBuilder maxEntries(long maxEntries) {
     if (maxEntries < 1 || maxEntries > MAX_ENTRIES_LIMIT) {
       throw new IllegalArgumentException(

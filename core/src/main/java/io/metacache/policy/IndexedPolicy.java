@@ -40,9 +40,21 @@ abstract class IndexedPolicy implements EvictionPolicy {
       hashes[i] = KeyHash.hash(keys[2 * i], keys[2 * i + 1]);
     }
     for (int i = 0; i < count; i++) {
-      slots[i] = index.find(hashes[i], keys[2 * i], keys[2 * i + 1]);
+      slots[i] = index.findBucket(hashes[i], keys[2 * i], keys[2 * i + 1]);
     }
-    accessed(slots, hashes, count);
+    accessedBuckets(slots, hashes, count);
+  }
+
+  /**
+   * Records hits on the keys of a batch given by bucket ({@link KeyIndex#findBucket}, -1 for a
+   * key not held): turns buckets into slots and calls {@link #accessed}. LRU overrides it to use
+   * the buckets directly.
+   */
+  void accessedBuckets(int[] buckets, long[] hashes, int count) {
+    for (int i = 0; i < count; i++) {
+      buckets[i] = buckets[i] < 0 ? KeyIndex.NONE : index.slotAt(buckets[i]);
+    }
+    accessed(buckets, hashes, count);
   }
 
   /**

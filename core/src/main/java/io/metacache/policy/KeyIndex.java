@@ -5,15 +5,17 @@ import java.util.Arrays;
 /**
  * Maps 128-bit keys to dense int slots without one object per entry.
  *
- * <p>Two halves: a hash table with linear probing over parallel primitive arrays (two longs of key
- * and one int of slot per bucket), and a slot allocator that hands out dense slot numbers the
- * policies use as indexes into their own parallel node arrays (links, weights, queue ids). Slots
- * are recycled through a free stack; the slot space grows by doubling and the policies grow their
- * arrays to {@link #slotCapacity()} after an insert.
+ * <p>A hash table with linear probing whose bucket is four longs, 32 bytes: the key's two halves,
+ * the slot number plus one (0 is an empty bucket), and one long the policy may keep for the key
+ * ({@link #auxAt}; LRU keeps its stamp there). A lookup and the policy's use of the key's long
+ * read and write one bucket, one cache line in most cases. A slot allocator hands out dense slot
+ * numbers the policies use as indexes into their own parallel arrays (links, weights, queue ids),
+ * and remembers each live slot's bucket; slots are recycled through a free stack, the slot space
+ * grows by doubling and the policies grow their arrays to {@link #slotCapacity()} after an insert.
  *
  * <p>Deletion uses backward shifting (Knuth's Algorithm R), so there are no tombstones and probe
- * sequences stay as short as the load factor (at most one half) allows, however long the run of
- * inserts and removals.
+ * sequences stay as short as the load factor (at most one half, three quarters at the largest
+ * table) allows, however long the run of inserts and removals.
  */
 final class KeyIndex {
 
@@ -21,17 +23,21 @@ final class KeyIndex {
   static final int NONE = -1;
 
   private static final int MIN_BUCKETS = 16;
-  private static final int MAX_BUCKETS = 1 << 30;
+  private static final int MAX_BUCKETS = 1 << 28;
+  /**
+   * Most keys: a load of three quarters at the largest table (whose longs fill a Java array),
+   * above the memory tier's 2^27 entries plus its unapplied writes.
+   */
+  static final int MAX_KEYS = MAX_BUCKETS / 4 * 3;
+  /** Longs per bucket: key high, key low, slot + 1, aux. */
+  private static final int STRIDE = 4;
 
-  // Hash table: bucket b holds key (keys[2b], keys[2b + 1]) and slot buckets[b] - 1; 0 is empty.
-  private long[] keys;
-  private int[] buckets;
+  private long[] table;
   private int mask;
   private int size;
 
-  // Slot allocator and the key of every live slot (for eviction reports and removal).
-  private long[] slotHigh;
-  private long[] slotLow;
+  // Slot allocator and the bucket of every live slot.
+  private int[] bucketOfSlot;
   private int[] freeSlots;
   private int freeCount;
   private int nextUnused;
@@ -39,8 +45,7 @@ final class KeyIndex {
   /** An index sized for about {@code expectedSize} keys before it first grows. */
   KeyIndex(int expectedSize) {
     int slots = Math.max(8, Math.min(expectedSize, 1 << 16));
-    slotHigh = new long[slots];
-    slotLow = new long[slots];
+    bucketOfSlot = new int[slots];
     freeSlots = new int[slots];
     allocateTable(tableSizeFor(slots));
   }
@@ -52,8 +57,7 @@ final class KeyIndex {
   }
 
   private void allocateTable(int capacity) {
-    keys = new long[capacity * 2];
-    buckets = new int[capacity];
+    table = new long[capacity * STRIDE];
     mask = capacity - 1;
   }
 
@@ -64,95 +68,124 @@ final class KeyIndex {
 
   /** Length every per-slot array of a policy must have. */
   int slotCapacity() {
-    return slotHigh.length;
+    return bucketOfSlot.length;
   }
 
   /** High half of the key held in {@code slot}. */
   long high(int slot) {
-    return slotHigh[slot];
+    return table[STRIDE * bucketOfSlot[slot]];
   }
 
   /** Low half of the key held in {@code slot}. */
   long low(int slot) {
-    return slotLow[slot];
+    return table[STRIDE * bucketOfSlot[slot] + 1];
+  }
+
+  /** The policy's long for the key held in {@code slot}; 0 when the key was inserted. */
+  long aux(int slot) {
+    return table[STRIDE * bucketOfSlot[slot] + 3];
+  }
+
+  void aux(int slot, long value) {
+    table[STRIDE * bucketOfSlot[slot] + 3] = value;
   }
 
   /** The slot of the key, or {@link #NONE}. */
   int find(long hash, long high, long low) {
+    int b = findBucket(hash, high, low);
+    return b < 0 ? NONE : slotAt(b);
+  }
+
+  /** The bucket holding the key, or -1; valid until the next insert or removal. */
+  int findBucket(long hash, long high, long low) {
+    long[] t = table;
     int b = (int) hash & mask;
     while (true) {
-      int s = buckets[b];
-      if (s == 0) {
-        return NONE;
+      int at = STRIDE * b;
+      if (t[at + 2] == 0) {
+        return -1;
       }
-      if (keys[b << 1] == high && keys[(b << 1) + 1] == low) {
-        return s - 1;
+      if (t[at] == high && t[at + 1] == low) {
+        return b;
       }
       b = (b + 1) & mask;
     }
   }
 
+  /** The slot of the key in a bucket {@link #findBucket} returned. */
+  int slotAt(int bucket) {
+    return (int) table[STRIDE * bucket + 2] - 1;
+  }
+
+  /** Sets the policy's long of the key in a bucket {@link #findBucket} returned. */
+  void auxAt(int bucket, long value) {
+    table[STRIDE * bucket + 3] = value;
+  }
+
   /** Adds a key known to be absent and returns its new slot. */
   int insert(long hash, long high, long low) {
-    if (size >= (buckets.length >>> 1)) {
-      if (buckets.length >= MAX_BUCKETS) {
+    int buckets = mask + 1;
+    if (size >= buckets >>> 1) {
+      if (buckets < MAX_BUCKETS) {
+        rehash(buckets << 1);
+      } else if (size >= MAX_KEYS) {
         throw new IllegalStateException("Key index is full at " + size + " keys");
       }
-      rehash(buckets.length << 1);
     }
     int slot = allocateSlot();
-    slotHigh[slot] = high;
-    slotLow[slot] = low;
     int b = (int) hash & mask;
-    while (buckets[b] != 0) {
+    while (table[STRIDE * b + 2] != 0) {
       b = (b + 1) & mask;
     }
-    keys[b << 1] = high;
-    keys[(b << 1) + 1] = low;
-    buckets[b] = slot + 1;
+    int at = STRIDE * b;
+    table[at] = high;
+    table[at + 1] = low;
+    table[at + 2] = slot + 1L;
+    table[at + 3] = 0;
+    bucketOfSlot[slot] = b;
     size++;
     return slot;
   }
 
   /** Removes the key held in a live {@code slot} and frees the slot. */
   void remove(int slot) {
-    long high = slotHigh[slot];
-    long low = slotLow[slot];
-    int b = (int) KeyHash.hash(high, low) & mask;
-    while (buckets[b] != slot + 1) {
-      b = (b + 1) & mask;
-    }
     // Backward shift: pull later members of the probe run into the gap when their home bucket
     // does not lie cyclically in (gap, i]; otherwise a later lookup would stop at the gap.
-    int gap = b;
-    int i = (b + 1) & mask;
-    while (buckets[i] != 0) {
-      int home = (int) KeyHash.hash(keys[i << 1], keys[(i << 1) + 1]) & mask;
+    long[] t = table;
+    int gap = bucketOfSlot[slot];
+    int i = (gap + 1) & mask;
+    while (t[STRIDE * i + 2] != 0) {
+      int at = STRIDE * i;
+      int home = (int) KeyHash.hash(t[at], t[at + 1]) & mask;
       if (((i - home) & mask) >= ((i - gap) & mask)) {
-        keys[gap << 1] = keys[i << 1];
-        keys[(gap << 1) + 1] = keys[(i << 1) + 1];
-        buckets[gap] = buckets[i];
+        int to = STRIDE * gap;
+        t[to] = t[at];
+        t[to + 1] = t[at + 1];
+        t[to + 2] = t[at + 2];
+        t[to + 3] = t[at + 3];
+        bucketOfSlot[(int) t[at + 2] - 1] = gap;
         gap = i;
       }
       i = (i + 1) & mask;
     }
-    buckets[gap] = 0;
+    t[STRIDE * gap + 2] = 0;
     size--;
     freeSlots[freeCount++] = slot;
   }
 
   /** Visits every key held. */
   void forEachKey(EvictionPolicy.KeyVisitor visitor) {
-    for (int b = 0; b < buckets.length; b++) {
-      if (buckets[b] != 0) {
-        visitor.visit(keys[b << 1], keys[(b << 1) + 1]);
+    long[] t = table;
+    for (int at = 0; at < t.length; at += STRIDE) {
+      if (t[at + 2] != 0) {
+        visitor.visit(t[at], t[at + 1]);
       }
     }
   }
 
   /** Forgets every key; the arrays keep their size. */
   void clear() {
-    Arrays.fill(buckets, 0);
+    Arrays.fill(table, 0);
     size = 0;
     freeCount = 0;
     nextUnused = 0;
@@ -162,34 +195,29 @@ final class KeyIndex {
     if (freeCount > 0) {
       return freeSlots[--freeCount];
     }
-    if (nextUnused == slotHigh.length) {
-      int grown = (int) Math.min(Integer.MAX_VALUE - 8, (long) slotHigh.length << 1);
-      if (grown == slotHigh.length) {
+    if (nextUnused == freeSlots.length) {
+      int grown = (int) Math.min(MAX_KEYS, (long) freeSlots.length << 1);
+      if (grown == freeSlots.length) {
         throw new IllegalStateException("Key index is full at " + size + " keys");
       }
-      slotHigh = Arrays.copyOf(slotHigh, grown);
-      slotLow = Arrays.copyOf(slotLow, grown);
+      bucketOfSlot = Arrays.copyOf(bucketOfSlot, grown);
       freeSlots = Arrays.copyOf(freeSlots, grown);
     }
     return nextUnused++;
   }
 
   private void rehash(int capacity) {
-    long[] oldKeys = keys;
-    int[] oldBuckets = buckets;
+    long[] old = table;
     allocateTable(capacity);
-    for (int ob = 0; ob < oldBuckets.length; ob++) {
-      int s = oldBuckets[ob];
-      if (s != 0) {
-        long high = oldKeys[ob << 1];
-        long low = oldKeys[(ob << 1) + 1];
-        int b = (int) KeyHash.hash(high, low) & mask;
-        while (buckets[b] != 0) {
+    for (int from = 0; from < old.length; from += STRIDE) {
+      if (old[from + 2] != 0) {
+        int b = (int) KeyHash.hash(old[from], old[from + 1]) & mask;
+        while (table[STRIDE * b + 2] != 0) {
           b = (b + 1) & mask;
         }
-        keys[b << 1] = high;
-        keys[(b << 1) + 1] = low;
-        buckets[b] = s;
+        int to = STRIDE * b;
+        System.arraycopy(old, from, table, to, STRIDE);
+        bucketOfSlot[(int) old[from + 2] - 1] = b;
       }
     }
   }

@@ -42,8 +42,6 @@ final class LruPolicy extends IndexedPolicy {
 
   /** The logical clock: one tick per hit or write. */
   private long clock;
-  /** Per slot: the tick of the key's last hit or write. */
-  private long[] stamps;
   private int[] weights;
   /** Per node: {@code links[2n]} previous, {@code links[2n + 1]} next. */
   private int[] links;
@@ -78,7 +76,6 @@ final class LruPolicy extends IndexedPolicy {
     this.minGeneration = minGeneration;
     this.maxGenerations = maxGenerations;
     int capacity = index.slotCapacity();
-    this.stamps = new long[capacity];
     this.weights = new int[capacity];
     this.links = new int[2 * (maxGenerations + capacity)];
     this.generationStart = new long[maxGenerations];
@@ -90,17 +87,16 @@ final class LruPolicy extends IndexedPolicy {
 
   @Override
   void hit(int slot, long hash) {
-    stamps[slot] = ++clock;
+    index.aux(slot, ++clock);
   }
 
   @Override
-  void accessed(int[] slots, long[] hashes, int count) {
-    long[] s = stamps;
+  void accessedBuckets(int[] buckets, long[] hashes, int count) {
     long tick = clock;
     for (int i = 0; i < count; i++) {
-      int slot = slots[i];
-      if (slot != KeyIndex.NONE) {
-        s[slot] = ++tick;
+      int bucket = buckets[i];
+      if (bucket >= 0) {
+        index.auxAt(bucket, ++tick);
       }
     }
     clock = tick;
@@ -123,12 +119,12 @@ final class LruPolicy extends IndexedPolicy {
       ensureCapacity();
       weights[slot] = weight;
       openGenerationIfFull();
-      stamps[slot] = ++clock;
+      index.aux(slot, ++clock);
       append(generations - 1, node(slot));
     } else {
       weightedSize -= weights[slot];
       weights[slot] = weight;
-      stamps[slot] = ++clock;
+      index.aux(slot, ++clock);
     }
     weightedSize += weight;
     while (index.size() > maximumEntries || weightedSize > maximumWeight) {
@@ -164,11 +160,12 @@ final class LruPolicy extends IndexedPolicy {
         continue;
       }
       int slot = head - maxGenerations;
-      if (stamps[slot] < generationStart[1]) {
+      long stamp = index.aux(slot);
+      if (stamp < generationStart[1]) {
         return slot;
       }
       detach(head);
-      place(head, stamps[slot]);
+      place(head, stamp);
     }
   }
 
@@ -182,7 +179,7 @@ final class LruPolicy extends IndexedPolicy {
     int count = 0;
     for (int n = links[2 * sentinel + 1]; n != sentinel; ) {
       int next = links[2 * n + 1];
-      long stamp = stamps[n - maxGenerations];
+      long stamp = index.aux(n - maxGenerations);
       if (stamp >= touched) {
         detach(n);
         place(n, stamp);
@@ -319,8 +316,7 @@ final class LruPolicy extends IndexedPolicy {
 
   private void ensureCapacity() {
     int capacity = index.slotCapacity();
-    if (capacity > stamps.length) {
-      stamps = Arrays.copyOf(stamps, capacity);
+    if (capacity > weights.length) {
       weights = Arrays.copyOf(weights, capacity);
       links = Arrays.copyOf(links, 2 * (maxGenerations + capacity));
     }

@@ -44,4 +44,44 @@ class KeyIndexTest {
       assertThat(index.find(KeyHash.hash(high, low), high, low)).isEqualTo(e.getValue());
     }
   }
+
+  /**
+   * The policy's long of a key (LRU's stamp) stays with its key through the backward shifts of
+   * other keys' removals and through growth, and starts at 0 for a new key; the bucket a lookup
+   * returns holds the key's slot.
+   */
+  @Property(tries = 200)
+  void auxFollowsItsKeyThroughRemovalsAndGrowth(
+      @ForAll @Size(max = 3000) List<@IntRange(min = 0, max = 400) Integer> ops) {
+    KeyIndex index = new KeyIndex(4);
+    Map<Integer, Long> model = new HashMap<>();
+    long tick = 0;
+    for (int key : ops) {
+      long hash = KeyHash.hash(key, -key);
+      int bucket = index.findBucket(hash, key, -key);
+      int slot = index.find(hash, key, -key);
+      assertThat(bucket < 0 ? KeyIndex.NONE : index.slotAt(bucket)).isEqualTo(slot);
+      if (slot == KeyIndex.NONE) {
+        slot = index.insert(hash, key, -key);
+        assertThat(index.aux(slot)).isZero();
+        index.aux(slot, ++tick);
+        model.put(key, tick);
+      } else if (key % 3 == 0) {
+        assertThat(index.aux(slot)).isEqualTo(model.get(key));
+        index.remove(slot);
+        model.remove(key);
+      } else {
+        assertThat(index.aux(slot)).isEqualTo(model.get(key));
+        index.auxAt(bucket, ++tick);
+        model.put(key, tick);
+      }
+    }
+    for (Map.Entry<Integer, Long> e : model.entrySet()) {
+      int key = e.getKey();
+      int slot = index.find(KeyHash.hash(key, -key), key, -key);
+      assertThat(index.aux(slot)).isEqualTo(e.getValue());
+      assertThat(index.high(slot)).isEqualTo(key);
+      assertThat(index.low(slot)).isEqualTo(-key);
+    }
+  }
 }
