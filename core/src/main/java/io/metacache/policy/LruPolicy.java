@@ -19,8 +19,9 @@ import java.util.Arrays;
  * necessary: amortized O(log g) per eviction for generations of {@code g} keys, O(1) per hit.
  *
  * <p>The eager list (unlink and relink on every hit) costs a hit three dependent cache misses at
- * a million keys (the key's links, then its neighbours'); the stamp costs one store, which the
- * processor does not wait for. Generations open when the newest has taken a 128th of the keys
+ * a million keys (the key's links, then its neighbours'); the stamp is the key's long in its
+ * {@link KeyIndex} bucket ({@link KeyIndex#auxAt}), so a replayed hit reads and writes the one
+ * line its lookup fetched. Generations open when the newest has taken a 128th of the keys
  * held (at least {@link #DEFAULT_MIN_GENERATION}, at most {@link #MAX_GENERATION}), so a sort is
  * small and bounded; when {@link #DEFAULT_MAX_GENERATIONS} are open, the two adjacent ones
  * (never the oldest) with the fewest placements merge, an O(1) splice.
