@@ -49,11 +49,16 @@ class LruPolicyTest {
 
   @Provide
   Arbitrary<List<Op>> operations() {
+    return operations(4, 24, 1, 300);
+  }
+
+  /** Gets, puts and removes weighted gets:4:1, over keys 0 to {@code maxKey}. */
+  private static Arbitrary<List<Op>> operations(int getWeight, int maxKey, int minSize, int maxSize) {
     Arbitrary<Integer> kinds = Arbitraries.frequency(
-        net.jqwik.api.Tuple.of(4, Op.GET), net.jqwik.api.Tuple.of(4, Op.PUT),
+        net.jqwik.api.Tuple.of(getWeight, Op.GET), net.jqwik.api.Tuple.of(4, Op.PUT),
         net.jqwik.api.Tuple.of(1, Op.REMOVE));
-    Arbitrary<Integer> keys = Arbitraries.integers().between(0, 24);
-    return Combinators.combine(kinds, keys).as(Op::new).list().ofMinSize(1).ofMaxSize(300);
+    Arbitrary<Integer> keys = Arbitraries.integers().between(0, maxKey);
+    return Combinators.combine(kinds, keys).as(Op::new).list().ofMinSize(minSize).ofMaxSize(maxSize);
   }
 
   @Property(tries = 300)
@@ -73,11 +78,7 @@ class LruPolicyTest {
 
   @Provide
   Arbitrary<List<Op>> longOperations() {
-    Arbitrary<Integer> kinds = Arbitraries.frequency(
-        net.jqwik.api.Tuple.of(6, Op.GET), net.jqwik.api.Tuple.of(4, Op.PUT),
-        net.jqwik.api.Tuple.of(1, Op.REMOVE));
-    Arbitrary<Integer> keys = Arbitraries.integers().between(0, 500);
-    return Combinators.combine(kinds, keys).as(Op::new).list().ofMinSize(500).ofMaxSize(4000);
+    return operations(6, 500, 500, 4000);
   }
 
   /** Compares evictions and sizes after every operation, and the keys held after every one or the last. */
