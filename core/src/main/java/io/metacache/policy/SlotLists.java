@@ -47,18 +47,9 @@ final class SlotLists {
     }
   }
 
-  int listCapacity() {
-    return head.length;
-  }
-
   /** The least recent slot of the list, or {@link #NIL}. */
   int head(int list) {
     return head[list];
-  }
-
-  /** The most recent slot of the list, or {@link #NIL}. */
-  int tail(int list) {
-    return tail[list];
   }
 
   boolean isEmpty(int list) {
