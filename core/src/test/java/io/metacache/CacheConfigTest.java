@@ -105,6 +105,7 @@ class CacheConfigTest {
         Arguments.of(CacheConfig.TIMESTAMP_GRANULARITY, "2h", "duration from"),
         Arguments.of(CacheConfig.MEMORY_MAX_ENTRIES, "many", "whole number"),
         Arguments.of(CacheConfig.MEMORY_MAX_ENTRIES, "0", "from 1 to"),
+        Arguments.of(CacheConfig.MEMORY_MAX_ENTRIES, "134217729", "from 1 to 134217728"),
         Arguments.of(CacheConfig.MEMORY_MAX_ENTRIES, "99999999999999999999", "whole number"),
         Arguments.of(CacheConfig.MEMORY_MAX_BYTES, "1KiB", "from 1048576"),
         Arguments.of(CacheConfig.MEMORY_MAX_ENTRY_BYTES, "10", "from 256"),

@@ -158,6 +158,9 @@ class MemoryTierTest {
   void builderRejectsBadSettingsNamingTheProperty() {
     assertThatThrownBy(() -> MemoryTier.builder().maxEntries(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxEntries").hasMessageContaining("was 0");
+    assertThatThrownBy(() -> MemoryTier.builder().maxEntries((1L << 27) + 1))
+        .hasMessageContaining("between 1 and 134217728").hasMessageContaining("was 134217729");
+    assertThat(MemoryTier.builder().maxEntries(1L << 27)).isNotNull(); // the limit itself is accepted
     assertThatThrownBy(() -> MemoryTier.builder().maxBytes(-1))
         .hasMessageContaining("maxBytes").hasMessageContaining("was -1");
     assertThatThrownBy(() -> MemoryTier.builder().maxEntryBytes(0)).hasMessageContaining("maxEntryBytes");
