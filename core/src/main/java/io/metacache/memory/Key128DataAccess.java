@@ -3,6 +3,7 @@ package io.metacache.memory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import net.openhft.chronicle.algo.hashing.LongHashFunction;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.hash.AbstractData;
@@ -16,6 +17,10 @@ import net.openhft.chronicle.wire.WireOut;
  * allocating: each copy (one per Chronicle context, so per thread) owns a 16-byte array wrapped
  * once. Chronicle's own {@code byte[]} access wraps the array anew on every call.
  *
+ * <p>Hashing and key comparison, which Chronicle runs on every lookup, skip the generic byte
+ * loops of {@link Data}'s defaults: the hash reads the array directly (the same bytes, so the same
+ * value, and so the same placement in a persisted map), and a stored key is compared as two longs.
+ *
  * <p>Stateless as far as the map's persisted header is concerned: nothing is written, and the
  * transient bytes are rebuilt on first use after deserialization.
  */
@@ -27,6 +32,8 @@ final class Key128DataAccess extends AbstractData<Key128> implements DataAccess<
   private transient byte[] array;
   private transient BytesStore<?, byte[]> store;
   private transient Key128 key;
+  private transient long high;
+  private transient long low;
 
   Key128DataAccess() {
     initTransients();
@@ -44,9 +51,21 @@ final class Key128DataAccess extends AbstractData<Key128> implements DataAccess<
       initTransients();
     }
     key = instance;
-    LONGS.set(array, 0, instance.high);
-    LONGS.set(array, 8, instance.low);
+    high = instance.high;
+    low = instance.low;
+    LONGS.set(array, 0, high);
+    LONGS.set(array, 8, low);
     return this;
+  }
+
+  @Override
+  public long hash(LongHashFunction f) {
+    return f.hashBytes(array);
+  }
+
+  @Override
+  public boolean equivalent(RandomDataInput source, long sourceOffset) {
+    return source.readLong(sourceOffset) == high && source.readLong(sourceOffset + 8) == low;
   }
 
   @Override
