@@ -37,8 +37,13 @@ final class ChronicleSizing {
   static final int KEY_BYTES = 16;
   /** Per-entry checksum Chronicle keeps for persisted maps (counted for in-memory maps too). */
   static final int CHECKSUM_BYTES = 4;
-  /** Most segments: enough for 2-4 cores to rarely meet on a segment lock. */
-  static final int MAX_SEGMENTS = 16;
+  /**
+   * Most segments. Segments of 1-2 thousand entries (Chronicle's own choice for 1 KB values) keep
+   * each segment's free-chunk bit set small: a put into a full tier evicts one entry and allocates
+   * another, and with 16 segments of a million-entry tier, Chronicle's search for contiguous clear
+   * chunks in bit sets of over a million bits churned by eviction was the top frame of such puts.
+   */
+  static final int MAX_SEGMENTS = 1024;
   /** Fewest entries per segment before another segment is worth its fixed cost. */
   static final long ENTRIES_PER_SEGMENT_TARGET = 1024;
 

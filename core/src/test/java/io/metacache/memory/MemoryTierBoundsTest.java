@@ -30,6 +30,12 @@ class MemoryTierBoundsTest {
       "8000,   67108864, 65536, 65536, 104, 200, LFU",
       // many segments, mixed sizes, both bounds close
       "12000,  12582912, 16384, 1024,  104, 16384, WTINYLFU",
+      // 64 segments of 1-2 thousand entries: entries bound binds
+      "100000, 134217728, 65536, 1024,  104, 2048, LRU",
+      // 64 segments, bytes bound binds, sizes up to the limit
+      "70000,   33554432, 65536,  512,  104, 65536, WTINYLFU",
+      // 32 segments holding a few hundred entries at the limit: large skew between segments
+      "40000,   33554432, 65536,  128, 65536, 65536, LFU",
   })
   void fillingFarBeyondTheBoundsNeverHitsAChronicleLimit(
       long maxEntries, long maxBytes, int maxEntryBytes, int averageEntryBytes, int minSize, int maxSize,
