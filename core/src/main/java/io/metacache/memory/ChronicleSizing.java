@@ -22,7 +22,9 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  *       ever unapplied, so the map never holds more than {@code maxEntries + writePermits} entries
  *       and {@code maxBytes + permitChunks * chunkSize} bytes.
  *   <li>The base tiers hold that peak with 15% plus four largest entries of headroom per segment
- *       (hash skew across 1-16 segments is a fraction of that); overflow from skew, transient
+ *       (segments average at least 1,024 entries, whose hash skew is a few percent, under a
+ *       fifth of that headroom; a byte bound that leaves few large entries per segment skews
+ *       more, which the extra tiers absorb); overflow from skew, transient
  *       peaks and chunk fragmentation goes to extra tiers, and the pool of extra tiers
  *       ({@code maxBloatFactor}) is large enough to hold the whole peak a second time. Extra tiers
  *       are mapped lazily, so the pool costs address space, not memory, until used.
