@@ -32,8 +32,6 @@ final class Key128DataAccess extends AbstractData<Key128> implements DataAccess<
   private transient byte[] array;
   private transient BytesStore<?, byte[]> store;
   private transient Key128 key;
-  private transient long high;
-  private transient long low;
 
   Key128DataAccess() {
     initTransients();
@@ -51,10 +49,8 @@ final class Key128DataAccess extends AbstractData<Key128> implements DataAccess<
       initTransients();
     }
     key = instance;
-    high = instance.high;
-    low = instance.low;
-    LONGS.set(array, 0, high);
-    LONGS.set(array, 8, low);
+    LONGS.set(array, 0, instance.high);
+    LONGS.set(array, 8, instance.low);
     return this;
   }
 
@@ -65,7 +61,8 @@ final class Key128DataAccess extends AbstractData<Key128> implements DataAccess<
 
   @Override
   public boolean equivalent(RandomDataInput source, long sourceOffset) {
-    return source.readLong(sourceOffset) == high && source.readLong(sourceOffset + 8) == low;
+    return source.readLong(sourceOffset) == (long) LONGS.get(array, 0)
+        && source.readLong(sourceOffset + 8) == (long) LONGS.get(array, 8);
   }
 
   @Override
