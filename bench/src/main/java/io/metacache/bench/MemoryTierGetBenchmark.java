@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -82,6 +83,14 @@ public class MemoryTierGetBenchmark {
   @Param({"none", "far"})
   String expiry;
 
+  /**
+   * The tier's eviction policy ({@code lru}, {@code lfu} or {@code wtinylfu}). The suite runs
+   * exact LRU, whose hit is one store into the key index; W-TinyLFU, the default, also moves the
+   * key in its queues and counts it in the sketch (pass {@code -p policy=wtinylfu}).
+   */
+  @Param({"lru"})
+  String policy;
+
   /** What serves the gets: {@value #TIER} or {@value #CHRONICLE}. */
   @Param({CHRONICLE, TIER})
   String map;
@@ -103,7 +112,7 @@ public class MemoryTierGetBenchmark {
     byte[] value = entry(VALUE_BYTES, "far".equals(expiry) ? Long.MAX_VALUE / 2 : 0);
     switch (map) {
       case TIER -> {
-        tier = newTier(entries);
+        tier = newTier(entries, PolicyKind.valueOf(policy.toUpperCase(Locale.ROOT)));
         for (int i = 0; i < entries; i++) {
           tier.put(highs[i], lows[i], value);
         }
@@ -170,7 +179,7 @@ public class MemoryTierGetBenchmark {
     return get(reader);
   }
 
-  /** Paired, interleaved single-thread comparison; arguments: entries, expiry (none or far). */
+  /** Paired, interleaved single-thread comparison; arguments: entries, expiry (none or far), policy (default lru). */
   public static void main(String[] args) {
     MemoryTierGetBenchmark ours = withParams(args, TIER);
     MemoryTierGetBenchmark peer = withParams(args, CHRONICLE);
@@ -184,6 +193,7 @@ public class MemoryTierGetBenchmark {
     MemoryTierGetBenchmark b = new MemoryTierGetBenchmark();
     b.entries = Integer.parseInt(args[0]);
     b.expiry = args.length > 1 ? args[1] : "far";
+    b.policy = args.length > 2 ? args[2] : "lru";
     b.map = map;
     b.setUp();
     return b;
@@ -229,13 +239,13 @@ public class MemoryTierGetBenchmark {
     return into;
   }
 
-  static MemoryTier newTier(int entries) {
+  static MemoryTier newTier(int entries, PolicyKind policy) {
     return MemoryTier.builder()
         .maxEntries(entries)
         .maxBytes(entries * 1280L)
         .maxEntryBytes(64 << 10)
         .averageEntryBytes(VALUE_BYTES)
-        .policy(PolicyKind.LRU)
+        .policy(policy)
         .expirySweepInterval(Duration.ZERO)
         .build();
   }

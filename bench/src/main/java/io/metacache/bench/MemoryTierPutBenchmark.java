@@ -1,6 +1,7 @@
 package io.metacache.bench;
 
 import io.metacache.memory.MemoryTier;
+import io.metacache.policy.PolicyKind;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -60,7 +61,7 @@ public class MemoryTierPutBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    tier = MemoryTierGetBenchmark.newTier(entries);
+    tier = MemoryTierGetBenchmark.newTier(entries, PolicyKind.LRU);
     raw = MemoryTierGetBenchmark.newRawMap(entries);
     highs = new long[2 * entries];
     lows = new long[2 * entries];

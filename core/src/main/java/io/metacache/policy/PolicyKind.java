@@ -8,7 +8,7 @@ public enum PolicyKind {
   LRU,
   /** Exact least-frequently-used, O(1) per operation, ties broken by recency. */
   LFU,
-  /** Window TinyLFU with a hill-climbed window size (the default). */
+  /** Window TinyLFU, its window size adapted to the workload (the default). */
   WTINYLFU;
 
   /** The configuration name: {@code lru}, {@code lfu} or {@code wtinylfu}. */

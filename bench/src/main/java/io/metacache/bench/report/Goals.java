@@ -2,6 +2,7 @@ package io.metacache.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,34 +100,12 @@ public final class Goals {
    */
   private static boolean memoryTierSameWork(ResultSet set, List<Row> rows) {
     boolean any = false;
-    for (String entries : set.paramValues(MEMORY_GET, "entries")) {
-      for (String expiry : set.paramValues(MEMORY_GET, "expiry")) {
-        Map<String, String> tierParams = Map.of("entries", entries, "expiry", expiry, "map", "tier");
-        Map<String, String> rawParams = Map.of("entries", entries, "expiry", expiry, "map", "chronicle");
-        for (int threads = 1; threads <= 2; threads++) {
-          String method = threads == 1 ? "get" : "get2";
-          Optional<JmhResult> tier = set.find(MEMORY_GET, method, tierParams);
-          Optional<JmhResult> raw = set.find(MEMORY_GET, method, rawParams);
-          if (tier.isEmpty() || raw.isEmpty()) {
-            continue;
-          }
-          any = true;
-          Ratio r = Ratio.of("goal.get." + entries + "." + expiry + (threads == 1 ? "" : ".t2"),
-              "memory tier get / raw getUsing, " + entries + " entries, expiry " + expiry + ", " + threads
-                  + (threads == 1 ? " thread" : " threads"), tier.get().primary(), raw.get().primary());
-          rows.add(new Row("Memory-tier get (raw bytes, hit) within 1.3x of raw ChronicleMap.getUsing ("
-              + entries + " entries of 1 KB, expiry " + expiry + ", " + threads
-              + (threads == 1 ? " thread)" : " threads)"), time(tier.get().primary()),
-              "getUsing " + time(raw.get().primary()), r, r.value() <= 1.3,
-              MEMORY_GET + "." + method + " entries=" + entries + " expiry=" + expiry + " map=tier|chronicle"));
-          double alloc = tier.get().allocationPerOp();
-          if (threads == 1 && !Double.isNaN(alloc)) {
-            rows.add(new Row("Allocation on the raw-bytes hit path < 32 B/op (" + entries + " entries, expiry "
-                + expiry + ")", String.format(Locale.ROOT, "%.1f B/op", alloc),
-                String.format(Locale.ROOT, "getUsing %.1f B/op", raw.get().allocationPerOp()),
-                new Ratio("goal.alloc." + entries + "." + expiry, "memory tier B/op", alloc, Double.NaN),
-                alloc < 32, MEMORY_GET + ".get map=tier -prof gc"));
-          }
+    // Results from before the benchmark had a policy parameter ran exact LRU.
+    List<String> policies = set.paramValues(MEMORY_GET, "policy");
+    for (String policy : policies.isEmpty() ? List.of("lru") : policies) {
+      for (String entries : set.paramValues(MEMORY_GET, "entries")) {
+        for (String expiry : set.paramValues(MEMORY_GET, "expiry")) {
+          any |= memoryTierGet(set, rows, policies.isEmpty() ? null : policy, policy, entries, expiry);
         }
       }
     }
@@ -151,6 +130,45 @@ public final class Goals {
     }
     return any;
   }
+  /** The get and allocation rows of one policy, size and expiry; whether any ran. */
+  private static boolean memoryTierGet(ResultSet set, List<Row> rows, String policyParam, String policy,
+      String entries, String expiry) {
+    Map<String, String> tierParams = new HashMap<>(Map.of("entries", entries, "expiry", expiry, "map", "tier"));
+    Map<String, String> rawParams = new HashMap<>(Map.of("entries", entries, "expiry", expiry, "map", "chronicle"));
+    if (policyParam != null) {
+      tierParams.put("policy", policyParam);
+      rawParams.put("policy", policyParam);
+    }
+    String what = entries + " entries of 1 KB, expiry " + expiry + ", " + policy + " policy, ";
+    String id = ("lru".equals(policy) ? "" : policy + ".") + entries + "." + expiry; // ids of earlier runs kept
+    boolean any = false;
+    for (int threads = 1; threads <= 2; threads++) {
+      String method = threads == 1 ? "get" : "get2";
+      Optional<JmhResult> tier = set.find(MEMORY_GET, method, tierParams);
+      Optional<JmhResult> raw = set.find(MEMORY_GET, method, rawParams);
+      if (tier.isEmpty() || raw.isEmpty()) {
+        continue;
+      }
+      any = true;
+      String threadCount = threads + (threads == 1 ? " thread" : " threads");
+      Ratio r = Ratio.of("goal.get." + id + (threads == 1 ? "" : ".t2"),
+          "memory tier get / raw getUsing, " + what + threadCount, tier.get().primary(), raw.get().primary());
+      rows.add(new Row("Memory-tier get (raw bytes, hit) within 1.3x of raw ChronicleMap.getUsing (" + what
+          + threadCount + ")", time(tier.get().primary()), "getUsing " + time(raw.get().primary()), r,
+          r.value() <= 1.3, MEMORY_GET + "." + method + " entries=" + entries + " expiry=" + expiry
+              + (policyParam == null ? "" : " policy=" + policy) + " map=tier|chronicle"));
+      double alloc = tier.get().allocationPerOp();
+      if (threads == 1 && !Double.isNaN(alloc)) {
+        rows.add(new Row("Allocation on the raw-bytes hit path < 32 B/op (" + what.substring(0, what.length() - 2)
+            + ")", String.format(Locale.ROOT, "%.1f B/op", alloc),
+            String.format(Locale.ROOT, "getUsing %.1f B/op", raw.get().allocationPerOp()),
+            new Ratio("goal.alloc." + id, "memory tier B/op", alloc, Double.NaN),
+            alloc < 32, MEMORY_GET + ".get map=tier -prof gc"));
+      }
+    }
+    return any;
+  }
+
 
   private static void memoryTier(ResultSet set, List<Row> rows) {
     for (String bytes : set.paramValues(GET_PUT, "valueBytes")) {
