@@ -36,9 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * read), the hit counter, and the read-buffer event its eviction policy replays. The raw map
  * pays for wrapping its {@code byte[]} key on every call, which the tier avoids.
  *
- * <p>Which of the two serves the gets is a parameter, {@link #map}, the last in JMH's order, so the
+ * <p>Which of the two serves the gets is a parameter, {@link #map}. JMH orders parameters by name,
+ * and {@code map} comes last but for {@link #policy}, which the suite holds at one value, so the
  * trials of the tier and of its peer for one row (entries, expiry, threads) run one after the
- * other, each in its own fork holding only its own map. On a shared machine whose load drifts,
+ * other (give one policy per run to keep that), each in its own fork holding only its own map. On a shared machine whose load drifts,
  * the two figures of a ratio are then measured within a minute of each other rather than across
  * the whole class's run.
  *

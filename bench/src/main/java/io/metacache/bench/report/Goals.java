@@ -105,7 +105,7 @@ public final class Goals {
     for (String policy : policies.isEmpty() ? List.of("lru") : policies) {
       for (String entries : set.paramValues(MEMORY_GET, "entries")) {
         for (String expiry : set.paramValues(MEMORY_GET, "expiry")) {
-          any |= memoryTierGet(set, rows, policies.isEmpty() ? null : policy, policy, entries, expiry);
+          any |= memoryTierGet(set, rows, policies.isEmpty() ? null : policy, entries, expiry);
         }
       }
     }
@@ -130,9 +130,14 @@ public final class Goals {
     }
     return any;
   }
-  /** The get and allocation rows of one policy, size and expiry; whether any ran. */
-  private static boolean memoryTierGet(ResultSet set, List<Row> rows, String policyParam, String policy,
-      String entries, String expiry) {
+
+  /**
+   * The get and allocation rows of one policy, size and expiry; whether any ran. A null
+   * {@code policyParam} means results without the parameter, which ran exact LRU.
+   */
+  private static boolean memoryTierGet(ResultSet set, List<Row> rows, String policyParam, String entries,
+      String expiry) {
+    String policy = policyParam == null ? "lru" : policyParam;
     Map<String, String> tierParams = new HashMap<>(Map.of("entries", entries, "expiry", expiry, "map", "tier"));
     Map<String, String> rawParams = new HashMap<>(Map.of("entries", entries, "expiry", expiry, "map", "chronicle"));
     if (policyParam != null) {
@@ -168,7 +173,6 @@ public final class Goals {
     }
     return any;
   }
-
 
   private static void memoryTier(ResultSet set, List<Row> rows) {
     for (String bytes : set.paramValues(GET_PUT, "valueBytes")) {
