@@ -144,7 +144,7 @@ public final class Goals {
       tierParams.put("policy", policyParam);
       rawParams.put("policy", policyParam);
     }
-    String what = entries + " entries of 1 KB, expiry " + expiry + ", " + policy + " policy, ";
+    String what = entries + " entries of 1 KB, expiry " + expiry + ", " + policy + " policy";
     String id = ("lru".equals(policy) ? "" : policy + ".") + entries + "." + expiry; // ids of earlier runs kept
     boolean any = false;
     for (int threads = 1; threads <= 2; threads++) {
@@ -157,15 +157,14 @@ public final class Goals {
       any = true;
       String threadCount = threads + (threads == 1 ? " thread" : " threads");
       Ratio r = Ratio.of("goal.get." + id + (threads == 1 ? "" : ".t2"),
-          "memory tier get / raw getUsing, " + what + threadCount, tier.get().primary(), raw.get().primary());
+          "memory tier get / raw getUsing, " + what + ", " + threadCount, tier.get().primary(), raw.get().primary());
       rows.add(new Row("Memory-tier get (raw bytes, hit) within 1.3x of raw ChronicleMap.getUsing (" + what
-          + threadCount + ")", time(tier.get().primary()), "getUsing " + time(raw.get().primary()), r,
+          + ", " + threadCount + ")", time(tier.get().primary()), "getUsing " + time(raw.get().primary()), r,
           r.value() <= 1.3, MEMORY_GET + "." + method + " entries=" + entries + " expiry=" + expiry
               + (policyParam == null ? "" : " policy=" + policy) + " map=tier|chronicle"));
       double alloc = tier.get().allocationPerOp();
       if (threads == 1 && !Double.isNaN(alloc)) {
-        rows.add(new Row("Allocation on the raw-bytes hit path < 32 B/op (" + what.substring(0, what.length() - 2)
-            + ")", String.format(Locale.ROOT, "%.1f B/op", alloc),
+        rows.add(new Row("Allocation on the raw-bytes hit path < 32 B/op (" + what + ")", String.format(Locale.ROOT, "%.1f B/op", alloc),
             String.format(Locale.ROOT, "getUsing %.1f B/op", raw.get().allocationPerOp()),
             new Ratio("goal.alloc." + id, "memory tier B/op", alloc, Double.NaN),
             alloc < 32, MEMORY_GET + ".get map=tier -prof gc"));

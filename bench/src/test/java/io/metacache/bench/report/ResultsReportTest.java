@@ -60,6 +60,41 @@ class ResultsReportTest {
   }
 
   @Test
+  void memoryTierGetRowsNameTheirPolicyAndPairTierWithRawOfTheSameRow() throws IOException {
+    String get = "io.metacache.bench.MemoryTierGetBenchmark.get";
+    // Without a policy parameter (runs before it existed): exact LRU, and the ids those runs had.
+    write(dir.resolve("memory-tier-get.json"), List.of(
+        result(get, "avgt", 1, "\"entries\": \"1000\", \"expiry\": \"far\", \"map\": \"tier\"", 120, 5, "ns/op", "", 0.1),
+        result(get, "avgt", 1, "\"entries\": \"1000\", \"expiry\": \"far\", \"map\": \"chronicle\"", 100, 5, "ns/op", "",
+            192)));
+    List<Goals.Row> old = Goals.of(ResultSet.load(dir));
+    assertThat(old).extracting(Goals.Row::goal).contains(
+        "Memory-tier get (raw bytes, hit) within 1.3x of raw ChronicleMap.getUsing (1000 entries of 1 KB, expiry far,"
+            + " lru policy, 1 thread)",
+        "Allocation on the raw-bytes hit path < 32 B/op (1000 entries of 1 KB, expiry far, lru policy)");
+    assertThat(old).extracting(r -> r.ratio().id()).contains("goal.get.1000.far", "goal.alloc.1000.far");
+
+    // With it: one row per policy, each tier paired with the raw trial of its own parameters.
+    write(dir.resolve("memory-tier-get.json"), List.of(
+        result(get, "avgt", 1, "\"entries\": \"1000\", \"expiry\": \"far\", \"map\": \"chronicle\", \"policy\": \"wtinylfu\"",
+            100, 5, "ns/op", "", 192),
+        result(get, "avgt", 1, "\"entries\": \"1000\", \"expiry\": \"far\", \"map\": \"chronicle\", \"policy\": \"lru\"",
+            200, 5, "ns/op", "", 192),
+        result(get, "avgt", 1, "\"entries\": \"1000\", \"expiry\": \"far\", \"map\": \"tier\", \"policy\": \"wtinylfu\"",
+            150, 5, "ns/op", "", 0.1),
+        result(get, "avgt", 1, "\"entries\": \"1000\", \"expiry\": \"far\", \"map\": \"tier\", \"policy\": \"lru\"",
+            220, 5, "ns/op", "", 0.1)));
+    List<Goals.Row> rows = Goals.of(ResultSet.load(dir)).stream()
+        .filter(r -> r.goal().startsWith("Memory-tier get")).toList();
+    assertThat(rows).extracting(r -> r.ratio().id()).containsExactly("goal.get.wtinylfu.1000.far", "goal.get.1000.far");
+    assertThat(rows.get(0).goal()).contains("wtinylfu policy");
+    assertThat(rows.get(0).ratio().value()).isEqualTo(1.5);
+    assertThat(rows.get(0).met()).isFalse();
+    assertThat(rows.get(1).ratio().value()).isEqualTo(1.1);
+    assertThat(rows.get(1).met()).isTrue();
+  }
+
+  @Test
   void copesWithAnEmptyDirectory() throws IOException {
     ResultsReport.write(dir);
     assertThat(Files.readString(dir.resolve("README.md"))).contains("# Benchmark results");
