@@ -237,12 +237,8 @@ public final class CacheConfig {
   }
 
   private static PolicyKind policy(String value) {
-    for (PolicyKind kind : PolicyKind.values()) {
-      if (kind.configName().equals(value.trim().toLowerCase(Locale.ROOT))) {
-        return kind;
-      }
-    }
-    throw invalid(MEMORY_POLICY, value, "one of lru, lfu, wtinylfu");
+    return PolicyKind.ofConfigName(value)
+        .orElseThrow(() -> invalid(MEMORY_POLICY, value, "one of lru, lfu, wtinylfu"));
   }
 
   static final long MAX_MEMORY_ENTRIES = 1L << 27;

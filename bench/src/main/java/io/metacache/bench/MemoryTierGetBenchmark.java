@@ -8,7 +8,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -113,7 +112,8 @@ public class MemoryTierGetBenchmark {
     byte[] value = entry(VALUE_BYTES, "far".equals(expiry) ? Long.MAX_VALUE / 2 : 0);
     switch (map) {
       case TIER -> {
-        tier = newTier(entries, PolicyKind.valueOf(policy.toUpperCase(Locale.ROOT)));
+        tier = newTier(entries, PolicyKind.ofConfigName(policy).orElseThrow(() -> new IllegalArgumentException(
+            "policy: " + policy + " (accepted: lru, lfu, wtinylfu)")));
         for (int i = 0; i < entries; i++) {
           tier.put(highs[i], lows[i], value);
         }

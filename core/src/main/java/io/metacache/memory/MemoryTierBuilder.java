@@ -3,7 +3,6 @@ package io.metacache.memory;
 import io.metacache.policy.PolicyKind;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -155,12 +154,7 @@ public final class MemoryTierBuilder {
   }
 
   static PolicyKind parsePolicy(String name) {
-    for (PolicyKind kind : PolicyKind.values()) {
-      if (kind.configName().equals(name.trim().toLowerCase(Locale.ROOT))) {
-        return kind;
-      }
-    }
-    throw new IllegalArgumentException(
-        POLICY_PROPERTY + " must be one of lru, lfu, wtinylfu, was '" + name + "'");
+    return PolicyKind.ofConfigName(name).orElseThrow(() -> new IllegalArgumentException(
+        POLICY_PROPERTY + " must be one of lru, lfu, wtinylfu, was '" + name + "'"));
   }
 }

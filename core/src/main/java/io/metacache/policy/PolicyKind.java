@@ -1,6 +1,7 @@
 package io.metacache.policy;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** The eviction policies a memory tier can use ({@code metacache.memory.policy}). */
 public enum PolicyKind {
@@ -14,5 +15,16 @@ public enum PolicyKind {
   /** The configuration name: {@code lru}, {@code lfu} or {@code wtinylfu}. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The policy of a configuration name (case and surrounding blanks ignored), if it is one. */
+  public static Optional<PolicyKind> ofConfigName(String name) {
+    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    for (PolicyKind kind : values()) {
+      if (kind.configName().equals(wanted)) {
+        return Optional.of(kind);
+      }
+    }
+    return Optional.empty();
   }
 }
