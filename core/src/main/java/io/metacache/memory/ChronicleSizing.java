@@ -115,7 +115,8 @@ final class ChronicleSizing {
         .actualChunkSize(chunkSize)
         .actualChunksPerSegmentTier(chunksPerSegmentTier)
         .maxChunksPerEntry(maxEntryChunks)
-        .maxBloatFactor(maxBloatFactor);
+        .maxBloatFactor(maxBloatFactor)
+        .sparseFile(true);
   }
 
   /** Whether a recovered map was created with this geometry (else its sizing argument is void). */
@@ -128,6 +129,16 @@ final class ChronicleSizing {
         && hash.chunkSize == chunkSize
         && hash.maxChunksPerEntry == maxEntryChunks
         && hash.actualChunksPerSegmentTier == chunksPerSegmentTier;
+  }
+
+  /** A fingerprint of the geometry, which processes sharing one map file must agree on. */
+  long geometry() {
+    long h = 1125899906842597L;
+    for (long v : new long[] {segments, chunkSize, maxEntryChunks, writePermits, permitChunks,
+        entriesPerSegment, chunksPerSegmentTier, Double.doubleToLongBits(maxBloatFactor)}) {
+      h = 31 * h + v;
+    }
+    return h;
   }
 
   /** Bytes an entry with a value of this length occupies in the map, rounded to whole chunks. */

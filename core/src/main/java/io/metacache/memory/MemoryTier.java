@@ -23,6 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -133,10 +134,20 @@ public final class MemoryTier implements AutoCloseable {
   private static final int STORED_IN_PLACE = 1;
   private static final int NEEDS_PERMIT = 2;
   private static final int REFUSED = 3;
+  private static final int RETRY = 4;
+  /** How often a shared tier's owner drains the other processes' events; non-owners try to take over. */
+  static final long SHARED_MAINTENANCE_MILLIS = 2;
+  /**
+   * The longest a writer in a shared tier waits for a write permit that only the eviction owner
+   * can return; then a put is refused (counted) and a removal goes ahead without one. Also how
+   * long the owner lets a producer's claimed, uncommitted ring record block it before skipping it.
+   */
+  static final long SHARED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final ChronicleMap<Key128, ValueSink> map;
   private final ChronicleSizing sizing;
-  private final EvictionPolicy policy;
+  /** The eviction policy; replaced when a shared tier's new owner rebuilds it. Under the lock. */
+  private EvictionPolicy policy;
   private final PolicyKind policyKind;
   private final ReentrantLock policyLock = new ReentrantLock();
   private final ReadBuffer readBuffer = new ReadBuffer();
@@ -149,6 +160,25 @@ public final class MemoryTier implements AutoCloseable {
   private final ExpiryIndex expiryIndex = new ExpiryIndex();
   /** Unapplied user writes: their count above {@link #PERMIT_COUNT_SHIFT}, their chunks below. */
   private final AtomicLong pendingWrites = new AtomicLong();
+  /** A shared tier's control file (counters, event ring, owner lock); null for a private tier. */
+  private final SharedControl shared;
+  /** A shared tier's registration among the map's users; null for a private tier. */
+  private final SharedTierUsers users;
+  /**
+   * Whether this instance runs the policy: always for a private tier; for a shared one, while it
+   * holds the owner's lock. Written under the policy lock.
+   */
+  private volatile boolean owner;
+  /** A shared tier's reconcile requests already answered; under the lock. */
+  private long reconciledRequests;
+  /** Read events a non-owner forwards to the owner, as key pairs; under the lock. */
+  private final long[] forwardBatch = new long[2 * ACCESS_BATCH];
+  private int forwardCount;
+  private final KeyVisitor readForwarder = this::forwardAccess;
+  private final org.agrona.concurrent.MessageHandler ringConsumer = this::onSharedEvent;
+  /** Events consumed from the shared ring by the current drain, for the stall check. */
+  private long ringStalledSince;
+  private final ScheduledThreadPoolExecutor sharedMaintenance;
   private final ThreadLocal<ThreadScratch> scratchByThreadLocal = ThreadLocal.withInitial(this::newScratch);
   /**
    * A direct-mapped cache of scratches by thread id in front of the thread-local: a hit is an
@@ -176,6 +206,8 @@ public final class MemoryTier implements AutoCloseable {
   private final LongAdder refused = new LongAdder();
   private final LongAdder capacityRefusals = new LongAdder();
   private final LongAdder storedBytes = new LongAdder();
+  /** Segment locks found held past the timeout (a shared tier's user died holding one). */
+  private final LongAdder stuckLocks = new LongAdder();
 
   /** Drained read events not yet replayed, as key pairs; drainer state, under the lock. */
   private final long[] accessBatch = new long[2 * ACCESS_BATCH];
@@ -191,6 +223,7 @@ public final class MemoryTier implements AutoCloseable {
 
   /** A builder with the defaults described on {@link MemoryTierBuilder}. */
   public static MemoryTierBuilder builder() {
+    DeadLockBreaker.init();
     return new MemoryTierBuilder();
   }
 
@@ -211,12 +244,35 @@ public final class MemoryTier implements AutoCloseable {
       writeStripes[i] = new WriteBuffer(Math.max(16, 2 * sizing.writePermits / stripes));
     }
     this.stripeMask = stripes - 1;
-    this.map = openMap(sizing, file);
-    try {
-      rebuildFromStoredEntries();
-    } catch (RuntimeException e) {
-      map.close();
-      throw e;
+    if (builder.shared) {
+      SharedTierOpener.Opened opened = SharedTierOpener.open(sizing, file);
+      this.map = opened.map();
+      this.shared = opened.control();
+      this.users = opened.users();
+      try {
+        policyLock.lock();
+        try {
+          // The creator found no other user: its scan is the truth about stored bytes.
+          tryBecomeOwner(opened.created());
+        } finally {
+          policyLock.unlock();
+        }
+      } catch (RuntimeException | IOException e) {
+        closeShared();
+        throw e instanceof RuntimeException ? (RuntimeException) e
+            : new UncheckedIOException("cannot open the shared memory tier " + file, (IOException) e);
+      }
+    } else {
+      this.map = openMap(sizing, file);
+      this.shared = null;
+      this.users = null;
+      this.owner = true;
+      try {
+        rebuildFromStoredEntries(true);
+      } catch (RuntimeException e) {
+        map.close();
+        throw e;
+      }
     }
     long sweepMillis = builder.expirySweepInterval.toMillis();
     if (sweepMillis > 0) {
@@ -228,6 +284,17 @@ public final class MemoryTier implements AutoCloseable {
       sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     } else {
       sweeper = null;
+    }
+    if (shared != null) {
+      sharedMaintenance = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "metacache-memory-shared");
+        thread.setDaemon(true);
+        return thread;
+      });
+      sharedMaintenance.scheduleWithFixedDelay(this::maintainShared, SHARED_MAINTENANCE_MILLIS,
+          SHARED_MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
+    } else {
+      sharedMaintenance = null;
     }
   }
 
@@ -246,6 +313,9 @@ public final class MemoryTier implements AutoCloseable {
     try {
       map.getUsing(s.key(keyHigh, keyLow), sink);
       return afterRead(s, keyHigh, keyLow, sink.length);
+    } catch (InterProcessDeadLockException e) {
+      sink.destination = null;
+      return lockStuck(s, keyHigh, keyLow, e) ? get(keyHigh, keyLow, destination, offset) : readFailed();
     } finally {
       sink.destination = null;
     }
@@ -255,7 +325,16 @@ public final class MemoryTier implements AutoCloseable {
   public byte[] get(long keyHigh, long keyLow) {
     ThreadScratch s = scratch();
     ValueSink sink = s.sink.allocate().readClock(expiring);
-    map.getUsing(s.key(keyHigh, keyLow), sink);
+    try {
+      map.getUsing(s.key(keyHigh, keyLow), sink);
+    } catch (InterProcessDeadLockException e) {
+      sink.allocated = null;
+      if (lockStuck(s, keyHigh, keyLow, e)) {
+        return get(keyHigh, keyLow);
+      }
+      readFailed();
+      return null;
+    }
     byte[] result = sink.allocated;
     sink.allocated = null;
     return afterRead(s, keyHigh, keyLow, sink.length) < 0 ? null : result;
@@ -265,8 +344,30 @@ public final class MemoryTier implements AutoCloseable {
   public boolean contains(long keyHigh, long keyLow) {
     ThreadScratch s = scratch();
     ValueSink sink = s.sink.peek().readClock(expiring);
-    map.getUsing(s.key(keyHigh, keyLow), sink);
+    try {
+      map.getUsing(s.key(keyHigh, keyLow), sink);
+    } catch (InterProcessDeadLockException e) {
+      return lockStuck(s, keyHigh, keyLow, e) && contains(keyHigh, keyLow);
+    }
     return sink.length >= 0;
+  }
+
+  /**
+   * A segment lock stayed held past Chronicle's timeout: only a shared tier can meet that (a
+   * process died holding it). True if {@link DeadLockBreaker} freed it and the caller may retry.
+   */
+  private boolean lockStuck(ThreadScratch s, long keyHigh, long keyLow, InterProcessDeadLockException e) {
+    if (shared == null) {
+      throw e;
+    }
+    stuckLocks.increment();
+    return DeadLockBreaker.breakIfHolderDied(map, s.key(keyHigh, keyLow), file, users, shared);
+  }
+
+  /** A read that met a lock held by a live but stuck process: a miss, counted. */
+  private int readFailed() {
+    misses.increment();
+    return -1;
   }
 
   @SuppressWarnings("deprecation") // Thread.getId: threadId() is Java 19+; we target 17
@@ -301,11 +402,12 @@ public final class MemoryTier implements AutoCloseable {
     }
     misses.increment();
     if (length == ValueSink.EXPIRED) {
-      acquireWritePermit(0);
-      if (removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, clock.getAsLong())) {
+      boolean permitted = acquireWritePermit(0);
+      if (removeEntry(keyHigh, keyLow, permitted ? WriteBuffer.REMOVE : WriteBuffer.UNPERMITTED_REMOVE,
+          clock.getAsLong())) {
         expirations.increment();
         tryDrain();
-      } else {
+      } else if (permitted) {
         releaseWritePermit(0);
       }
     }
@@ -366,8 +468,13 @@ public final class MemoryTier implements AutoCloseable {
           puts.increment();
           tryDrain();
           return true;
+        case RETRY:
+          break;
         case NEEDS_PERMIT:
-          acquireWritePermit(chunks);
+          if (!acquireWritePermit(chunks)) {
+            refused.increment(); // a shared tier's owner returned no permit in time
+            return false;
+          }
           permitted = true;
           break;
         default:
@@ -410,18 +517,20 @@ public final class MemoryTier implements AutoCloseable {
           return NEEDS_PERMIT;
         }
         c.replaceValue(existing, value);
-        storedBytes.add(weight - sizing.weight(previousLength));
+        storedBytesAdd(weight - sizing.weight(previousLength));
       } else {
         if (!holdsPermit && !(holdsPermit = tryAcquireWritePermit(chunks))) {
           return NEEDS_PERMIT;
         }
         c.insert(c.absentEntry(), value);
-        storedBytes.add(weight);
+        storedBytesAdd(weight);
       }
-      log(keyHigh, keyLow).append(existing == null ? WriteBuffer.WRITE | WriteBuffer.INSERT_FLAG : WriteBuffer.WRITE,
+      logEvent(existing == null ? WriteBuffer.WRITE | WriteBuffer.INSERT_FLAG : WriteBuffer.WRITE,
           keyHigh, keyLow, weight, newExpiryRecord);
       holdsPermit = false; // the drainer returns it once the event is replayed
       return STORED;
+    } catch (InterProcessDeadLockException e) {
+      return lockStuck(s, keyHigh, keyLow, e) ? RETRY : REFUSED;
     } catch (IllegalStateException | IllegalArgumentException e) {
       if (!isCapacityFailure(e)) {
         throw e;
@@ -446,9 +555,12 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Removes the entry for the key; returns whether one was held. */
   public boolean remove(long keyHigh, long keyLow) {
-    acquireWritePermit(0);
-    if (!removeEntry(keyHigh, keyLow, WriteBuffer.REMOVE, UNCONDITIONAL)) {
-      releaseWritePermit(0);
+    boolean permitted = acquireWritePermit(0);
+    if (!removeEntry(keyHigh, keyLow, permitted ? WriteBuffer.REMOVE : WriteBuffer.UNPERMITTED_REMOVE,
+        UNCONDITIONAL)) {
+      if (permitted) {
+        releaseWritePermit(0);
+      }
       return false;
     }
     removals.increment();
@@ -469,8 +581,8 @@ public final class MemoryTier implements AutoCloseable {
             long keyLow = key.bytes().readLong(key.offset() + 8);
             int weight = sizing.weight((int) entry.value().size());
             entry.context().remove(entry);
-            storedBytes.add(-weight);
-            log(keyHigh, keyLow).append(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
+            storedBytesAdd(-weight);
+            logEvent(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
           });
         }
       }
@@ -510,6 +622,19 @@ public final class MemoryTier implements AutoCloseable {
    */
   private boolean removeEntry(long keyHigh, long keyLow, int eventType, long expiredBy) {
     ThreadScratch s = scratch();
+    for (;;) {
+      try {
+        return removeEntry0(s, keyHigh, keyLow, eventType, expiredBy);
+      } catch (InterProcessDeadLockException e) {
+        if (!lockStuck(s, keyHigh, keyLow, e)) {
+          throw new IllegalStateException("the memory tier's segment of this key is held by a live"
+              + " process that has not released it for " + DeadLockBreaker.LOCK_TIMEOUT_SECONDS + " s", e);
+        }
+      }
+    }
+  }
+
+  private boolean removeEntry0(ThreadScratch s, long keyHigh, long keyLow, int eventType, long expiredBy) {
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
       MapEntry<Key128, ValueSink> entry = c.entry();
@@ -525,8 +650,8 @@ public final class MemoryTier implements AutoCloseable {
         }
       }
       c.remove(entry);
-      storedBytes.add(-sizing.weight(size));
-      log(keyHigh, keyLow).append(eventType, keyHigh, keyLow, 0, 0);
+      storedBytesAdd(-sizing.weight(size));
+      logEvent(eventType, keyHigh, keyLow, 0, 0);
       return true;
     }
   }
@@ -534,8 +659,14 @@ public final class MemoryTier implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Maintenance: permits, draining, eviction, expiry
 
-  /** Takes a write permit for a write adding {@code chunks} (0 for a removal). */
-  private void acquireWritePermit(int chunks) {
+  /**
+   * Takes a write permit for a write adding {@code chunks} (0 for a removal). Always true but in a
+   * shared tier whose owner is another process and returned none within {@link #SHARED_WAIT_NANOS}.
+   */
+  private boolean acquireWritePermit(int chunks) {
+    if (shared != null && !owner) {
+      return awaitSharedWritePermit(chunks);
+    }
     while (!tryAcquireWritePermit(chunks)) {
       policyLock.lock();
       try {
@@ -543,10 +674,45 @@ public final class MemoryTier implements AutoCloseable {
       } finally {
         policyLock.unlock();
       }
-      if (!hasRoom(pendingWrites.get(), chunks, sizing.writePermits, sizing.permitChunks)) {
+      if (!hasRoom(pendingWrites(), chunks, sizing.writePermits, sizing.permitChunks)) {
         Thread.yield(); // the permits belong to writers between their mutation and its event
       }
+      if (shared != null && !owner) {
+        return awaitSharedWritePermit(chunks); // ownership moved while we waited
+      }
     }
+    return true;
+  }
+
+  /**
+   * A shared tier's non-owner waits for a permit that the owner (another process, or the
+   * maintenance thread here once it takes over) returns as it applies events; it never waits
+   * longer than {@link #SHARED_WAIT_NANOS}. False if none came in time.
+   */
+  private boolean awaitSharedWritePermit(int chunks) {
+    long deadline = System.nanoTime() + SHARED_WAIT_NANOS;
+    long parkNanos = 10_000;
+    while (!tryAcquireWritePermit(chunks)) {
+      if (owner) {
+        policyLock.lock();
+        try {
+          drainBuffers();
+        } finally {
+          policyLock.unlock();
+        }
+        continue;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(parkNanos);
+      parkNanos = Math.min(parkNanos * 2, 1_000_000);
+    }
+    return true;
+  }
+
+  private long pendingWrites() {
+    return shared != null ? shared.pendingWrites() : pendingWrites.get();
   }
 
   /** Takes a write permit if one is free now; never waits, never drains. */
@@ -554,11 +720,12 @@ public final class MemoryTier implements AutoCloseable {
     int countLimit = sizing.writePermits;
     long chunkLimit = sizing.permitChunks;
     for (;;) {
-      long pending = pendingWrites.get();
+      long pending = pendingWrites();
       if (!hasRoom(pending, chunks, countLimit, chunkLimit)) {
         return false;
       }
-      if (pendingWrites.compareAndSet(pending, pending + permitUnits(chunks))) {
+      if (shared != null ? shared.compareAndSetPendingWrites(pending, pending + permitUnits(chunks))
+          : pendingWrites.compareAndSet(pending, pending + permitUnits(chunks))) {
         return true;
       }
     }
@@ -573,7 +740,26 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   private void releaseWritePermit(int chunks) {
-    pendingWrites.addAndGet(-permitUnits(chunks));
+    releasePermitUnits(permitUnits(chunks));
+  }
+
+  /**
+   * Returns permits. A shared tier's count never goes below zero: the owner may have reset permits
+   * that a dead process took and never used, and a late release must not wrap the count.
+   */
+  private void releasePermitUnits(long units) {
+    if (shared == null) {
+      pendingWrites.addAndGet(-units);
+      return;
+    }
+    for (;;) {
+      long pending = shared.pendingWrites();
+      long count = Math.max(0, (pending >>> PERMIT_COUNT_SHIFT) - (units >>> PERMIT_COUNT_SHIFT));
+      long chunks = Math.max(0, (pending & PERMIT_CHUNK_MASK) - (units & PERMIT_CHUNK_MASK));
+      if (shared.compareAndSetPendingWrites(pending, (count << PERMIT_COUNT_SHIFT) | chunks)) {
+        return;
+      }
+    }
   }
 
   /**
@@ -594,6 +780,36 @@ public final class MemoryTier implements AutoCloseable {
     }
   }
 
+  private void storedBytesAdd(long delta) {
+    if (shared != null) {
+      shared.addStoredBytes(delta);
+    } else {
+      storedBytes.add(delta);
+    }
+  }
+
+  private long storedBytesSum() {
+    return shared != null ? shared.storedBytes() : storedBytes.sum();
+  }
+
+  /**
+   * Logs a mutation's event while the key's segment lock is held, so one key's events are in the
+   * order of its mutations: into the write log here, or for a shared tier into the ring every
+   * process publishes to, in which the owner replays them. A full ring drops the event and asks
+   * the owner to rebuild its policy from the map (the map, not the events, is the truth).
+   */
+  private void logEvent(int type, long keyHigh, long keyLow, int weight, long expiresAt) {
+    if (shared == null) {
+      log(keyHigh, keyLow).append(type, keyHigh, keyLow, weight, expiresAt);
+    } else if (!shared.publishEvent(type, keyHigh, keyLow, weight, expiresAt)) {
+      shared.requestReconcile();
+      long permits = permitsHeldBy(((long) type << 32) | (weight & 0xFFFF_FFFFL));
+      if (permits != 0) {
+        releasePermitUnits(permits);
+      }
+    }
+  }
+
   /** The write-log stripe of a key. */
   private WriteBuffer log(long keyHigh, long keyLow) {
     long h = (keyHigh ^ keyLow) * 0x9E3779B97F4A7C15L;
@@ -602,6 +818,9 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Whether no stripe holds events; a racy hint, exact once writers are quiet. */
   private boolean writeLogEmpty() {
+    if (shared != null) {
+      return !owner || shared.ringEmpty();
+    }
     for (WriteBuffer stripe : writeStripes) {
       if (!stripe.isEmpty()) {
         return false;
@@ -617,6 +836,10 @@ public final class MemoryTier implements AutoCloseable {
    * single-threaded use never sees (every operation drains its own event at once).
    */
   private void drainBuffers() {
+    if (shared != null) {
+      drainShared();
+      return;
+    }
     readBuffer.drainTo(accessReplayer);
     replayAccesses();
     boolean replayed;
@@ -653,25 +876,35 @@ public final class MemoryTier implements AutoCloseable {
       long[] events = stripe.drained();
       long permits = 0;
       for (int i = 0, at = 0; i < count; i++, at += WriteBuffer.STRIDE) {
-        long keyHigh = events[at];
-        long keyLow = events[at + 1];
-        long packed = events[at + 2];
-        int type = WriteBuffer.type(packed);
-        if (type == WriteBuffer.WRITE) {
-          permits += permitUnits(WriteBuffer.weight(packed) / sizing.chunkSize);
-          applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), events[at + 3], WriteBuffer.isInsert(packed));
-        } else {
-          if (type == WriteBuffer.REMOVE) {
-            permits += permitUnits(0);
-          }
-          policy.recordRemoval(keyHigh, keyLow);
-        }
+        permits += replayEvent(events[at], events[at + 1], events[at + 2], events[at + 3]);
       }
       if (permits != 0) {
-        pendingWrites.addAndGet(-permits);
+        releasePermitUnits(permits);
       }
     }
     return any;
+  }
+
+  /** Replays one logged event into the policy; returns the permit units it held. */
+  private long replayEvent(long keyHigh, long keyLow, long packed, long expiresAt) {
+    if (WriteBuffer.type(packed) == WriteBuffer.WRITE) {
+      applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), expiresAt, WriteBuffer.isInsert(packed));
+    } else {
+      policy.recordRemoval(keyHigh, keyLow);
+    }
+    return permitsHeldBy(packed);
+  }
+
+  /** The permit units an event of this type and weight holds until it is replayed. */
+  private long permitsHeldBy(long packed) {
+    switch (WriteBuffer.type(packed)) {
+      case WriteBuffer.WRITE:
+        return permitUnits(WriteBuffer.weight(packed) / sizing.chunkSize);
+      case WriteBuffer.REMOVE:
+        return permitUnits(0);
+      default:
+        return 0;
+    }
   }
 
   /**
@@ -758,6 +991,272 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Shared tier: forwarding, the owner's ring, ownership
+
+  /** Permit units held by the events consumed in the current pass; drainer state. */
+  private long consumedPermits;
+  /** Whether the owner is rebuilding its policy from the map; drainer state. */
+  private boolean rebuilding;
+  /** Maintenance ticks, to pace a non-owner's takeover attempts. */
+  private long maintenanceTicks;
+  /** When the permit count was last seen stuck with an empty ring (0 if not); maintenance state. */
+  private long permitsStuckSince;
+  private long permitsStuckAt;
+  private final org.agrona.concurrent.MessageHandler ringDiscarder = this::onDiscardedEvent;
+
+  /** Messages an owner consumes per drain, so one drain never runs long. */
+  private static final int SHARED_DRAIN_LIMIT = 8192;
+  private static final int SHARED_READ_CHUNK = 256;
+
+  /**
+   * A shared tier's drain. A non-owner forwards its buffered reads to the ring (its writes are
+   * there already). The owner replays its own reads, then every process's events from the ring.
+   * Under the lock.
+   */
+  private void drainShared() {
+    if (!owner) {
+      readBuffer.drainTo(readForwarder);
+      flushForwards();
+      return;
+    }
+    readBuffer.drainTo(accessReplayer);
+    replayAccesses();
+    if (!rebuilding && shared.reconcileRequests() != reconciledRequests) {
+      rebuildPolicy(false);
+      return;
+    }
+    int budget = SHARED_DRAIN_LIMIT;
+    while (budget > 0) {
+      consumedPermits = 0;
+      int read = shared.consume(ringConsumer, SHARED_READ_CHUNK);
+      replayAccesses();
+      if (consumedPermits != 0) {
+        releasePermitUnits(consumedPermits);
+      }
+      if (read == 0) {
+        unblockIfStalled();
+        return;
+      }
+      ringStalledSince = 0;
+      budget -= read;
+    }
+  }
+
+  /**
+   * A record claimed but never committed blocks the ring: its producer died between the two (or
+   * is descheduled). After {@link #SHARED_WAIT_NANOS} the owner skips it, as Aeron's driver does.
+   */
+  private void unblockIfStalled() {
+    if (shared.ringEmpty()) {
+      ringStalledSince = 0;
+      return;
+    }
+    long now = System.nanoTime();
+    if (ringStalledSince == 0) {
+      ringStalledSince = now;
+    } else if (now - ringStalledSince > SHARED_WAIT_NANOS) {
+      if (shared.unblock()) {
+        LOG.warn("shared memory tier: skipped a policy event that a process claimed and never"
+            + " published (it died mid-write); the policy is rebuilt from the map");
+        shared.requestReconcile();
+      }
+      ringStalledSince = 0;
+    }
+  }
+
+  private void onSharedEvent(int msgTypeId, org.agrona.MutableDirectBuffer buffer, int index, int length) {
+    if (msgTypeId == SharedControlLayout.MSG_READS) {
+      for (int at = index, end = index + length; at + 16 <= end; at += 16) {
+        batchAccess(buffer.getLong(at), buffer.getLong(at + 8));
+      }
+    } else if (msgTypeId == SharedControlLayout.MSG_EVENT) {
+      replayAccesses(); // reads that came first apply first
+      consumedPermits += replayEvent(
+          buffer.getLong(index + SharedControlLayout.EVENT_KEY_HIGH_OFFSET),
+          buffer.getLong(index + SharedControlLayout.EVENT_KEY_LOW_OFFSET),
+          packedEvent(buffer, index),
+          buffer.getLong(index + SharedControlLayout.EVENT_EXPIRES_AT_OFFSET));
+    }
+  }
+
+  private void onDiscardedEvent(int msgTypeId, org.agrona.MutableDirectBuffer buffer, int index, int length) {
+    if (msgTypeId == SharedControlLayout.MSG_EVENT) {
+      consumedPermits += permitsHeldBy(packedEvent(buffer, index));
+    }
+  }
+
+  private static long packedEvent(org.agrona.MutableDirectBuffer buffer, int index) {
+    return ((long) buffer.getInt(index + SharedControlLayout.EVENT_TYPE_OFFSET) << 32)
+        | (buffer.getInt(index + SharedControlLayout.EVENT_WEIGHT_OFFSET) & 0xFFFF_FFFFL);
+  }
+
+  /** Collects a read event for the owner; under the lock. */
+  private void forwardAccess(long keyHigh, long keyLow) {
+    forwardBatch[2 * forwardCount] = keyHigh;
+    forwardBatch[2 * forwardCount + 1] = keyLow;
+    if (++forwardCount == ACCESS_BATCH) {
+      flushForwards();
+    }
+  }
+
+  /** Publishes the collected reads as one record; dropped if the ring is over half full (reads are lossy). */
+  private void flushForwards() {
+    if (forwardCount != 0) {
+      shared.publishReads(forwardBatch, forwardCount);
+      forwardCount = 0;
+    }
+  }
+
+  /**
+   * Takes the eviction owner's lock if it is free and then rebuilds the policy from the map.
+   * Under the lock.
+   */
+  private boolean tryBecomeOwner(boolean countBytes) throws IOException {
+    if (owner) {
+      return true;
+    }
+    if (!shared.tryTakeOwnership()) {
+      return false;
+    }
+    owner = true;
+    forwardCount = 0;
+    rebuildPolicy(countBytes);
+    return true;
+  }
+
+  /**
+   * Rebuilds the owner's policy from the map: events already in the ring describe mutations the
+   * scan will see, so they are discarded (their permits returned); events published after that
+   * point are replayed after the scan, in order. Under the lock.
+   */
+  private void rebuildPolicy(boolean countBytes) {
+    rebuilding = true;
+    try {
+      reconciledRequests = shared.reconcileRequests();
+      policy = EvictionPolicies.create(policyKind, maxEntries, maxBytes);
+      expiryIndex.clear();
+      accessCount = 0;
+      discardRingUpTo(shared.producerPosition());
+      rebuildFromStoredEntries(countBytes);
+    } finally {
+      rebuilding = false;
+    }
+  }
+
+  private void discardRingUpTo(long position) {
+    long progressAt = System.nanoTime();
+    while (shared.consumerPosition() < position) {
+      consumedPermits = 0;
+      int read = shared.consume(ringDiscarder, SHARED_READ_CHUNK);
+      if (consumedPermits != 0) {
+        releasePermitUnits(consumedPermits);
+      }
+      long now = System.nanoTime();
+      if (read != 0) {
+        progressAt = now;
+      } else if (now - progressAt > SHARED_WAIT_NANOS) {
+        shared.unblock(); // a dead producer's claimed record
+        progressAt = now;
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+      }
+    }
+  }
+
+  /**
+   * The shared maintenance thread: the owner replays the other processes' events every
+   * {@link #SHARED_MAINTENANCE_MILLIS}; a non-owner forwards its reads and, every 50 ticks, tries
+   * to take over (the owner's lock is free once the owner closed or died).
+   */
+  private void maintainShared() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (!owner) {
+        if (++maintenanceTicks % 50 == 0) {
+          policyLock.lock();
+          try {
+            if (!closed && tryBecomeOwner(false)) {
+              LOG.info("shared memory tier {}: this process is now the eviction owner", file);
+            }
+          } finally {
+            policyLock.unlock();
+          }
+        }
+        tryDrain();
+        return;
+      }
+      policyLock.lock();
+      try {
+        if (!closed) {
+          drainBuffers();
+          resetLeakedPermits();
+        }
+      } finally {
+        policyLock.unlock();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        LOG.warn("shared memory tier maintenance failed; the next tick retries", e);
+      }
+    }
+  }
+
+  /**
+   * Permits a process took and never published an event for (it died in between) would shrink
+   * the budget for good: a count that stays the same, with the ring empty, for
+   * {@link #SHARED_WAIT_NANOS} is reset. A live writer holds a permit for microseconds.
+   */
+  private void resetLeakedPermits() {
+    long pending = shared.pendingWrites();
+    if (pending == 0 || !shared.ringEmpty()) {
+      permitsStuckSince = 0;
+      return;
+    }
+    long now = System.nanoTime();
+    if (permitsStuckSince == 0 || permitsStuckAt != pending) {
+      permitsStuckSince = now;
+      permitsStuckAt = pending;
+    } else if (now - permitsStuckSince > SHARED_WAIT_NANOS
+        && shared.compareAndSetPendingWrites(pending, 0)) {
+      LOG.warn("shared memory tier: returned {} write permits that a dead process held",
+          pending >>> PERMIT_COUNT_SHIFT);
+      permitsStuckSince = 0;
+    }
+  }
+
+  /** Whether this instance runs the eviction policy (always, for a private tier). */
+  public boolean isEvictionOwner() {
+    return owner;
+  }
+
+  /** Whether the tier's map is shared with other processes through its file. */
+  public boolean isShared() {
+    return shared != null;
+  }
+
+  /** Stops sharing: gives up ownership, closes the map and, if this is the last user of an undamaged map, marks it clean. */
+  private void closeShared() {
+    try (ProcessFileLock openLock = ProcessFileLock.acquire(SharedTierOpener.openLockFileOf(file))) {
+      shared.releaseOwnership();
+      owner = false;
+      SharedTierUsers.Scan scan = users.scan();
+      boolean damaged = shared.dirty() || scan.deadFound() > 0;
+      map.close();
+      if (scan.alone() && !damaged) {
+        Files.createFile(cleanMarker(file));
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot mark {} as cleanly closed; the next sole user will run recovery", file, e);
+      map.close();
+    } finally {
+      shared.close();
+      users.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Size, stats, lifecycle
 
   /** Entries held now. */
@@ -767,12 +1266,12 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Bytes the held entries occupy, the quantity {@code maxBytes} bounds. */
   public long offHeapBytesUsed() {
-    return storedBytes.sum();
+    return storedBytesSum();
   }
 
   /** {@code maxBytes} minus {@link #offHeapBytesUsed()}, never negative. */
   public long offHeapBytesFree() {
-    return Math.max(0, maxBytes - storedBytes.sum());
+    return Math.max(0, maxBytes - storedBytesSum());
   }
 
   /** The eviction policy in use. */
@@ -782,7 +1281,7 @@ public final class MemoryTier implements AutoCloseable {
 
   /** A snapshot of the counters. */
   public MemoryTierStats stats() {
-    long used = storedBytes.sum();
+    long used = storedBytesSum();
     return new MemoryTierStats(
         hits.sum() + readBuffer.ownedHits(), misses.sum(), puts.sum(), removals.sum(),
         evictedBySize.sum(), evictedByBytes.sum(), expirations.sum(), refused.sum(),
@@ -804,6 +1303,24 @@ public final class MemoryTier implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (sharedMaintenance != null) {
+      sharedMaintenance.shutdownNow();
+      try {
+        sharedMaintenance.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (shared != null) {
+      policyLock.lock();
+      try {
+        flushForwards();
+        closeShared();
+      } finally {
+        policyLock.unlock();
+      }
+      return;
+    }
     policyLock.lock();
     try {
       map.close();
@@ -820,7 +1337,7 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /** Exists only while the persisted map is closed after a clean {@link #close()}. */
-  private static Path cleanMarker(Path file) {
+  static Path cleanMarker(Path file) {
     return file.resolveSibling(file.getFileName() + ".clean");
   }
 
@@ -889,10 +1406,23 @@ public final class MemoryTier implements AutoCloseable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      File f = file.toFile();
-      Path cleanMarker = cleanMarker(file);
       // The marker is taken away before any write, so it exists only after a clean close.
-      boolean closedCleanly = Files.deleteIfExists(cleanMarker);
+      return openPersisted(sizing, file, Files.deleteIfExists(cleanMarker(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot persist the memory tier to " + file, e);
+    }
+  }
+
+  /**
+   * Opens the map persisted in {@code file}: reopened as it is after a clean close, else recovered
+   * (locks cleared, entries whose checksum fails dropped); a file that cannot be recovered or has
+   * another geometry is moved aside and a fresh map created. The caller ensures no other process
+   * has the file open when it is not {@code closedCleanly}.
+   */
+  static ChronicleMap<Key128, ValueSink> openPersisted(ChronicleSizing sizing, Path file, boolean closedCleanly) {
+    ChronicleMapBuilder<Key128, ValueSink> builder = sizing.builder().name("metacache-memory");
+    try {
+      File f = file.toFile();
       if (f.exists() && f.length() > 0) {
         ChronicleMap<Key128, ValueSink> reopened = null;
         try {
@@ -920,7 +1450,7 @@ public final class MemoryTier implements AutoCloseable {
    * Replays stored entries (a recovered file) into the policy, least recently accessed first,
    * and into the expiry index; removes the ones already expired.
    */
-  private void rebuildFromStoredEntries() {
+  private void rebuildFromStoredEntries(boolean countBytes) {
     if (map.longSize() == 0) {
       return;
     }
@@ -936,6 +1466,9 @@ public final class MemoryTier implements AutoCloseable {
           if (expiresAt != 0 && expiresAt <= now) {
             entry.context().remove(entry);
             expirations.increment();
+            if (!countBytes) {
+              storedBytesAdd(-sizing.weight(size)); // the other users counted it in
+            }
             return;
           }
           if (expiresAt != 0) {
@@ -949,7 +1482,9 @@ public final class MemoryTier implements AutoCloseable {
     policyLock.lock();
     try {
       for (int i : stored.byLastAccess()) {
-        storedBytes.add(stored.weights[i]);
+        if (countBytes) {
+          storedBytesAdd(stored.weights[i]);
+        }
         applyWrite(stored.highs[i], stored.lows[i], stored.weights[i], stored.expiries[i], true);
       }
       drainBuffers();

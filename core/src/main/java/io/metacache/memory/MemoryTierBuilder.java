@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
  * every second.
  */
 public final class MemoryTierBuilder {
+  boolean shared;
 
   /** System property naming the default eviction policy: {@code lru}, {@code lfu}, {@code wtinylfu}. */
   public static final String POLICY_PROPERTY = "metacache.memory.policy";
@@ -108,6 +109,16 @@ public final class MemoryTierBuilder {
   }
 
   /**
+   * Shares the map with every process that opens the same file ({@link #persistTo} is then
+   * required): one eviction owner at a time runs the policy, fed by every process's reads and
+   * writes through a ring in {@code <file>.ctl}. See {@link MemoryTier}'s design notes.
+   */
+  public MemoryTierBuilder shared(boolean shared) {
+    this.shared = shared;
+    return this;
+  }
+
+  /**
    * How often the background sweeper removes expired entries; {@link Duration#ZERO} disables the
    * sweeper (expired entries are then removed on read and by {@link MemoryTier#runExpiry()}).
    */
@@ -150,6 +161,10 @@ public final class MemoryTierBuilder {
     }
     PolicyKind kind = policy != null ? policy : parsePolicy(DEFAULT_POLICY);
     Path path = fileSet ? file : (DEFAULT_FILE == null || DEFAULT_FILE.isBlank() ? null : Path.of(DEFAULT_FILE));
+    if (shared && path == null) {
+      throw new IllegalArgumentException("a shared memory tier needs a file: set persistTo or "
+          + FILE_PROPERTY);
+    }
     return new MemoryTier(this, sizing, kind, path);
   }
 

@@ -31,6 +31,11 @@ final class WriteBuffer {
   static final int REMOVE = 1;
   /** A removal by the drainer (eviction, expiry sweep, clear); holds no permit. */
   static final int INTERNAL_REMOVE = 2;
+  /**
+   * A user's removal in a shared tier that went ahead without a permit, because the eviction
+   * owner did not return one in time; it must not return one either.
+   */
+  static final int UNPERMITTED_REMOVE = 3;
 
   /** Longs per event: key high, key low, type and weight, expires-at. */
   static final int STRIDE = 4;

@@ -1,0 +1,83 @@
+package io.metacache.memory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import net.openhft.chronicle.hash.impl.BigSegmentHeader;
+import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frees a shared map's segment lock that a dead process held.
+ *
+ * <p>Chronicle Map keeps each segment's read/update/write lock as one word in the mapped file, so
+ * a process killed inside a lock leaves it held. Chronicle gives up on a lock after
+ * {@code net.openhft.chronicle.map.lockTimeoutSeconds} with {@code InterProcessDeadLockException};
+ * metacache sets that to {@value #LOCK_TIMEOUT_SECONDS} s unless the user set it (a metacache
+ * segment is held for microseconds). Then the breaker asks the user registry: if a user of the
+ * map has died since, the stuck lock is presumed its, and the word is reset with a
+ * compare-and-set against the state seen at the timeout, so a lock taken meanwhile by a live
+ * process is never broken. The map is marked dirty: the dead process may have left the segment
+ * half-written, so the next process that opens the map alone runs Chronicle's recovery. If no
+ * user died, the lock is held by a live process that is stuck, and nothing is broken.
+ */
+final class DeadLockBreaker {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLockBreaker.class);
+  static final int LOCK_TIMEOUT_SECONDS = 2;
+  private static final String LOCK_TIMEOUT_PROPERTY = "net.openhft.chronicle.map.lockTimeoutSeconds";
+
+  static {
+    if (System.getProperty(LOCK_TIMEOUT_PROPERTY) == null) {
+      BigSegmentHeader.LOCK_TIMEOUT_SECONDS = LOCK_TIMEOUT_SECONDS;
+    }
+  }
+
+  private DeadLockBreaker() {
+  }
+
+  /** Applies the lock timeout before any map is built (Chronicle reads it once). */
+  static void init() {
+    // the static initializer does the work
+  }
+
+  /**
+   * Breaks the lock of the key's segment if a user of the map has died; true if the caller should
+   * retry its operation.
+   */
+  static boolean breakIfHolderDied(ChronicleMap<Key128, ValueSink> map, Key128 key, Path mapFile,
+      SharedTierUsers users, SharedControl control) {
+    if (!(map instanceof VanillaChronicleHash)) {
+      return false;
+    }
+    int segment;
+    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(key)) {
+      segment = c.segmentIndex();
+    }
+    long address = ((VanillaChronicleHash<?, ?, ?, ?>) map).segmentHeaderAddress(segment);
+    UnsafeBuffer word = new UnsafeBuffer(address, Long.BYTES);
+    long stuck = word.getLongVolatile(0);
+    if (stuck == BigSegmentHeader.INSTANCE.resetLockState()) {
+      return true; // freed meanwhile
+    }
+    int dead;
+    try (ProcessFileLock openLock = ProcessFileLock.acquire(SharedTierOpener.openLockFileOf(mapFile))) {
+      dead = users.scan().deadFound();
+    } catch (IOException e) {
+      LOG.warn("cannot check the users of {} for a dead lock holder", mapFile, e);
+      return false;
+    }
+    if (dead == 0 && !control.dirty()) {
+      return false;
+    }
+    control.markDirty();
+    if (word.compareAndSetLong(0, stuck, BigSegmentHeader.INSTANCE.resetLockState())) {
+      LOG.warn("{}: segment {} stayed locked for {} s after a process using the map died;"
+          + " its lock was reset and the map will be recovered by the next process that opens it alone",
+          mapFile, segment, BigSegmentHeader.LOCK_TIMEOUT_SECONDS);
+    }
+    return true;
+  }
+}
