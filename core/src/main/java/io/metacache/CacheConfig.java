@@ -44,6 +44,12 @@ public final class CacheConfig {
   public static final String MEMORY_POLICY = "metacache.memory.policy";
   /** File the memory tier persists to, so a restart starts warm; unset means memory only. */
   public static final String MEMORY_FILE = "metacache.memory.file";
+  /**
+   * {@code shared} (one map file in the cache directory, mapped by every process) or
+   * {@code private} (this process alone); unset: shared when the cache has lower tiers. See
+   * {@link MemoryMode}.
+   */
+  public static final String MEMORY_MODE = "metacache.memory.mode";
   /** Time to live of an entry; 0 means entries never expire. */
   public static final String TTL = "metacache.ttl";
   /** How often expired entries are swept. */
@@ -90,6 +96,7 @@ public final class CacheConfig {
   private final int memoryMaxEntryBytes;
   private final PolicyKind memoryPolicy;
   private final Path memoryFile;
+  private final MemoryMode memoryMode;
   private final Duration ttl;
   private final Duration expirySweepInterval;
   private final boolean compressionEnabled;
@@ -110,6 +117,7 @@ public final class CacheConfig {
     this.memoryMaxEntryBytes = (int) b.memoryMaxEntryBytes;
     this.memoryPolicy = b.memoryPolicy;
     this.memoryFile = b.memoryFile;
+    this.memoryMode = b.memoryMode;
     this.ttl = b.ttl;
     this.expirySweepInterval = b.expirySweepInterval;
     this.compressionEnabled = b.compressionEnabled;
@@ -169,6 +177,7 @@ public final class CacheConfig {
       MEMORY_MAX_ENTRY_BYTES,
       MEMORY_POLICY,
       MEMORY_FILE,
+      MEMORY_MODE,
       TTL,
       EXPIRY_SWEEP_INTERVAL,
       COMPRESSION_ENABLED,
@@ -195,6 +204,8 @@ public final class CacheConfig {
         case MEMORY_MAX_ENTRY_BYTES: b.memoryMaxEntryBytes(ConfigValues.parseSize(MEMORY_MAX_ENTRY_BYTES, raw)); break;
         case MEMORY_POLICY: b.memoryPolicy(policy(raw)); break;
         case MEMORY_FILE: if (!raw.isBlank()) { b.memoryFile(path(MEMORY_FILE, raw)); } break;
+        case MEMORY_MODE: if (!raw.isBlank()) { b.memoryMode(MemoryMode.ofConfigName(raw)
+            .orElseThrow(() -> invalid(MEMORY_MODE, raw, "shared or private"))); } break;
         case TTL: b.ttl(ConfigValues.parseDuration(TTL, raw)); break;
         case EXPIRY_SWEEP_INTERVAL: b.expirySweepInterval(ConfigValues.parseDuration(EXPIRY_SWEEP_INTERVAL, raw)); break;
         case COMPRESSION_ENABLED: b.compressionEnabled(ConfigValues.parseBoolean(COMPRESSION_ENABLED, raw)); break;
@@ -265,6 +276,14 @@ public final class CacheConfig {
   public PolicyKind memoryPolicy() { return memoryPolicy; }
   /** File the memory tier persists to, if any. */
   public Optional<Path> memoryFile() { return Optional.ofNullable(memoryFile); }
+
+  /** The memory mode set, if any; unset means shared when the cache has lower tiers. */
+  public Optional<MemoryMode> memoryMode() { return Optional.ofNullable(memoryMode); }
+
+  /** The map file a shared memory tier uses: the memory file if set, else {@code memory/memory.cmap} in the cache directory. */
+  public Path sharedMemoryFile() {
+    return memoryFile != null ? memoryFile : cacheDirectory.resolve("memory").resolve("memory.cmap");
+  }
   /** Time to live of entries; zero means they never expire. */
   public Duration ttl() { return ttl; }
   /** Interval of the expiry sweeper. */
@@ -295,6 +314,7 @@ public final class CacheConfig {
     b.memoryMaxEntryBytes = memoryMaxEntryBytes;
     b.memoryPolicy = memoryPolicy;
     b.memoryFile = memoryFile;
+    b.memoryMode = memoryMode;
     b.ttl = ttl;
     b.expirySweepInterval = expirySweepInterval;
     b.compressionEnabled = compressionEnabled;
@@ -312,7 +332,7 @@ public final class CacheConfig {
         + ", sampleChunkSize=" + sampleChunkSize + ", statIndexMaxEntries=" + statIndexMaxEntries
         + ", timestampGranularity=" + timestampGranularity + ", memoryMaxEntries=" + memoryMaxEntries
         + ", memoryMaxBytes=" + memoryMaxBytes + ", memoryMaxEntryBytes=" + memoryMaxEntryBytes
-        + ", memoryPolicy=" + memoryPolicy.configName() + ", memoryFile=" + memoryFile + ", ttl=" + ttl
+        + ", memoryPolicy=" + memoryPolicy.configName() + ", memoryFile=" + memoryFile + ", memoryMode=" + memoryMode + ", ttl=" + ttl
         + ", expirySweepInterval=" + expirySweepInterval + ", compressionEnabled=" + compressionEnabled
         + ", compressionLevel=" + compressionLevel + ", compressionThreshold=" + compressionThreshold
         + ", compressionMinSavings=" + compressionMinSavings + ", compressionDictionary=" + compressionDictionary
@@ -333,6 +353,7 @@ public final class CacheConfig {
     private long memoryMaxEntryBytes = DEFAULT_MEMORY_MAX_ENTRY_BYTES;
     private PolicyKind memoryPolicy = DEFAULT_MEMORY_POLICY;
     private Path memoryFile;
+    private MemoryMode memoryMode;
     private Duration ttl = DEFAULT_TTL;
     private Duration expirySweepInterval = DEFAULT_EXPIRY_SWEEP_INTERVAL;
     private boolean compressionEnabled = true;
@@ -395,6 +416,12 @@ public final class CacheConfig {
     /** See {@link CacheConfig#MEMORY_POLICY}. */
     public Builder memoryPolicy(PolicyKind policy) {
       this.memoryPolicy = Objects.requireNonNull(policy, MEMORY_POLICY);
+      return this;
+    }
+
+    /** See {@link CacheConfig#MEMORY_MODE}; {@code null} for the default. */
+    public Builder memoryMode(MemoryMode mode) {
+      this.memoryMode = mode;
       return this;
     }
 

@@ -172,6 +172,9 @@ public final class MetaCache implements AutoCloseable {
     this.stats = new StatsCounter(names);
     MemoryTier opened = null;
     WriteBehindPipeline pipeline = null;
+    boolean sharedMemory = config.memoryMode()
+        .map(mode -> mode == MemoryMode.SHARED)
+        .orElse(!lowerTiers.isEmpty());
     try {
       opened = MemoryTier.builder()
           .maxEntries(config.memoryMaxEntries())
@@ -179,7 +182,8 @@ public final class MetaCache implements AutoCloseable {
           .maxEntryBytes(config.memoryMaxEntryBytes())
           .policy(config.memoryPolicy())
           .clock(clock)
-          .persistTo(config.memoryFile().orElse(null))
+          .persistTo(sharedMemory ? config.sharedMemoryFile() : config.memoryFile().orElse(null))
+          .shared(sharedMemory)
           .expirySweepInterval(config.expirySweepInterval())
           .evictionListener(lowerTiers.isEmpty() ? this::memoryEvicted : null)
           .build();
