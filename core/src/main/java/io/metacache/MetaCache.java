@@ -184,6 +184,7 @@ public final class MetaCache implements AutoCloseable {
           .clock(clock)
           .persistTo(sharedMemory ? config.sharedMemoryFile() : config.memoryFile().orElse(null))
           .shared(sharedMemory)
+          .sharedStatRecords(config.statIndexMaxEntries())
           .expirySweepInterval(config.expirySweepInterval())
           .evictionListener(lowerTiers.isEmpty() ? this::memoryEvicted : null)
           .build();
@@ -208,6 +209,7 @@ public final class MetaCache implements AutoCloseable {
       throw e;
     }
     this.memory = opened;
+    opened.sharedStatRecords().ifPresent(pathIndex::share);
     this.writeBehind = pipeline;
     InvalidationBroadcaster found = null;
     for (Tier tier : lowerTiers) {

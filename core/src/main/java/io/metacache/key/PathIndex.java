@@ -56,6 +56,9 @@ public final class PathIndex {
   /** The eviction hand: a weakly consistent iterator, so it survives concurrent updates. */
   private Iterator<Path> hand; // guarded by evictionLock
   private final Object evictionLock = new Object();
+  /** Records shared with the other processes of the cache directory, or null; set once. */
+  private volatile SharedStatRecords shared;
+  private final ThreadLocal<long[]> sharedRecord = ThreadLocal.withInitial(() -> new long[SharedStatRecords.LONGS]);
 
   /** Creates an index of at most {@value #DEFAULT_MAX_ENTRIES} records with a 2 s racy window. */
   public PathIndex(Fingerprinter fingerprinter) {
@@ -105,18 +108,75 @@ public final class PathIndex {
       if (entry != null && !entry.racy() && entry.identity().stat().equals(stat)) {
         return entry.identity();
       }
+      if (entry == null) {
+        FileIdentity known = sharedIdentity(key, stat);
+        if (known != null) {
+          return known;
+        }
+      }
       identity = fingerprinter.identify(key, stat);
     } catch (IOException e) {
       entries.remove(key);
+      SharedStatRecords records = shared;
+      if (records != null) {
+        records.remove(key);
+      }
       throw e;
     }
     FileStat stat = identity.stat();
     boolean racy = now - Math.max(stat.mtimeNanos(), stat.ctimeNanos()) < racyWindowNanos;
-    if (entries.put(key, new IndexEntry(identity, now, racy)) == null
-        && entries.size() > maxEntries) {
-      evictOverflow();
+    record(key, new IndexEntry(identity, now, racy));
+    SharedStatRecords records = shared;
+    if (records != null) {
+      long[] r = sharedRecord.get();
+      r[SharedStatRecords.FILE_KEY] = SharedStatRecords.fileKeyHash(stat.fileKey());
+      r[SharedStatRecords.SIZE] = stat.size();
+      r[SharedStatRecords.MTIME] = stat.mtimeNanos();
+      r[SharedStatRecords.CTIME] = stat.ctimeNanos();
+      r[SharedStatRecords.FINGERPRINT_HIGH] = identity.fingerprint().high();
+      r[SharedStatRecords.FINGERPRINT_LOW] = identity.fingerprint().low();
+      r[SharedStatRecords.RECORDED] = (now << 1) | (racy ? 1 : 0);
+      records.write(key, r);
     }
     return identity;
+  }
+
+  private void record(Path key, IndexEntry entry) {
+    if (entries.put(key, entry) == null && entries.size() > maxEntries) {
+      evictOverflow();
+    }
+  }
+
+  /**
+   * The identity another process recorded for this path, if its record matches the stat and was
+   * not racily clean (the same rule as this process's own records); it is then kept here too.
+   */
+  private FileIdentity sharedIdentity(Path key, FileStat stat) {
+    SharedStatRecords records = shared;
+    if (records == null) {
+      return null;
+    }
+    long[] r = sharedRecord.get();
+    if (!records.read(key, r)
+        || (r[SharedStatRecords.RECORDED] & 1) != 0
+        || r[SharedStatRecords.SIZE] != stat.size()
+        || r[SharedStatRecords.MTIME] != stat.mtimeNanos()
+        || r[SharedStatRecords.CTIME] != stat.ctimeNanos()
+        || r[SharedStatRecords.FILE_KEY] != SharedStatRecords.fileKeyHash(stat.fileKey())) {
+      return null;
+    }
+    FileIdentity identity = new FileIdentity(key, stat,
+        new Fingerprint(r[SharedStatRecords.FINGERPRINT_HIGH], r[SharedStatRecords.FINGERPRINT_LOW]));
+    record(key, new IndexEntry(identity, r[SharedStatRecords.RECORDED] >> 1, false));
+    return identity;
+  }
+
+  /**
+   * Shares records with the other processes of a cache directory: a miss here consults
+   * {@code records}, and every record taken here is written there. Set once, before use.
+   */
+  public void share(SharedStatRecords records) {
+    this.shared = records;
   }
 
   /**
@@ -130,12 +190,21 @@ public final class PathIndex {
 
   /** Forgets the record of {@code file}, so the next lookup reads it. */
   public void invalidate(Path file) {
-    entries.remove(file.toAbsolutePath().normalize());
+    Path key = file.toAbsolutePath().normalize();
+    entries.remove(key);
+    SharedStatRecords records = shared;
+    if (records != null) {
+      records.remove(key);
+    }
   }
 
   /** Forgets every record. */
   public void clear() {
     entries.clear();
+    SharedStatRecords records = shared;
+    if (records != null) {
+      records.clear();
+    }
     synchronized (evictionLock) {
       hand = null;
     }

@@ -47,13 +47,13 @@ final class DeadLockBreaker {
    * Breaks the lock of the key's segment if a user of the map has died; true if the caller should
    * retry its operation.
    */
-  static boolean breakIfHolderDied(ChronicleMap<Key128, ValueSink> map, Key128 key, Path mapFile,
+  static boolean breakIfHolderDied(ChronicleMap<Key128, ?> map, Key128 key, Path mapFile,
       SharedTierUsers users, SharedControl control) {
     if (!(map instanceof VanillaChronicleHash)) {
       return false;
     }
     int segment;
-    try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(key)) {
+    try (ExternalMapQueryContext<Key128, ?, ?> c = map.queryContext(key)) {
       segment = c.segmentIndex();
     }
     long address = ((VanillaChronicleHash<?, ?, ?, ?>) map).segmentHeaderAddress(segment);

@@ -164,6 +164,8 @@ public final class MemoryTier implements AutoCloseable {
   private final SharedControl shared;
   /** A shared tier's registration among the map's users; null for a private tier. */
   private final SharedTierUsers users;
+  /** A shared tier's stat-fast-path records, opened and closed with the map; null for a private tier. */
+  private final SharedStatMap statRecords;
   /**
    * Whether this instance runs the policy: always for a private tier; for a shared one, while it
    * holds the owner's lock. Written under the policy lock.
@@ -245,10 +247,11 @@ public final class MemoryTier implements AutoCloseable {
     }
     this.stripeMask = stripes - 1;
     if (builder.shared) {
-      SharedTierOpener.Opened opened = SharedTierOpener.open(sizing, file);
+      SharedTierOpener.Opened opened = SharedTierOpener.open(sizing, file, builder.sharedStatRecords);
       this.map = opened.map();
       this.shared = opened.control();
       this.users = opened.users();
+      this.statRecords = opened.statRecords();
       try {
         policyLock.lock();
         try {
@@ -266,6 +269,7 @@ public final class MemoryTier implements AutoCloseable {
       this.map = openMap(sizing, file);
       this.shared = null;
       this.users = null;
+      this.statRecords = null;
       this.owner = true;
       try {
         rebuildFromStoredEntries(true);
@@ -1231,6 +1235,14 @@ public final class MemoryTier implements AutoCloseable {
     return owner;
   }
 
+  /**
+   * The stat-fast-path records shared by the processes of this tier's directory, opened and
+   * recovered with the map; empty for a private tier.
+   */
+  public java.util.Optional<io.metacache.key.SharedStatRecords> sharedStatRecords() {
+    return java.util.Optional.ofNullable(statRecords);
+  }
+
   /** Whether the tier's map is shared with other processes through its file. */
   public boolean isShared() {
     return shared != null;
@@ -1243,13 +1255,17 @@ public final class MemoryTier implements AutoCloseable {
       owner = false;
       SharedTierUsers.Scan scan = users.scan();
       boolean damaged = shared.dirty() || scan.deadFound() > 0;
+      statRecords.close();
       map.close();
       if (scan.alone() && !damaged) {
         Files.createFile(cleanMarker(file));
       }
     } catch (IOException e) {
       LOG.warn("cannot mark {} as cleanly closed; the next sole user will run recovery", file, e);
-      map.close();
+      if (map.isOpen()) {
+        statRecords.close();
+        map.close();
+      }
     } finally {
       shared.close();
       users.close();

@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryTierBuilder {
   boolean shared;
+  long sharedStatRecords = 100_000;
 
   /** System property naming the default eviction policy: {@code lru}, {@code lfu}, {@code wtinylfu}. */
   public static final String POLICY_PROPERTY = "metacache.memory.policy";
@@ -115,6 +116,15 @@ public final class MemoryTierBuilder {
    */
   public MemoryTierBuilder shared(boolean shared) {
     this.shared = shared;
+    return this;
+  }
+
+  /** Most stat-fast-path records a shared tier keeps for its directory (default 100,000). */
+  public MemoryTierBuilder sharedStatRecords(long maxRecords) {
+    if (maxRecords < 1 || maxRecords > (1L << 27)) {
+      throw new IllegalArgumentException("sharedStatRecords must be 1 to 2^27, was " + maxRecords);
+    }
+    this.sharedStatRecords = maxRecords;
     return this;
   }
 

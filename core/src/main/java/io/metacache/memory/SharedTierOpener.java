@@ -27,7 +27,7 @@ final class SharedTierOpener {
 
   /** What {@link #open} opened. */
   record Opened(ChronicleMap<Key128, ValueSink> map, SharedControl control, SharedTierUsers users,
-      boolean created) {
+      SharedStatMap statRecords, boolean created) {
   }
 
   private SharedTierOpener() {
@@ -37,7 +37,7 @@ final class SharedTierOpener {
     return mapFile.resolveSibling(mapFile.getFileName() + ".open");
   }
 
-  static Opened open(ChronicleSizing sizing, Path file) {
+  static Opened open(ChronicleSizing sizing, Path file, long statRecords) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -46,6 +46,8 @@ final class SharedTierOpener {
       try (ProcessFileLock openLock = ProcessFileLock.acquire(openLockFileOf(file))) {
         SharedTierUsers users = SharedTierUsers.register(file);
         ChronicleMap<Key128, ValueSink> map = null;
+        ChronicleMap<Key128, byte[]> stat = null;
+        SharedControl control = null;
         try {
           SharedTierUsers.Scan scan = users.scan();
           long geometry = sizing.geometry();
@@ -56,25 +58,31 @@ final class SharedTierOpener {
               LOG.warn("{}: a process died while using it; recovering", file);
             }
             map = MemoryTier.openPersisted(sizing, file, marked && !dirty);
-            return new Opened(map, SharedControl.create(file, geometry), users, true);
+            stat = SharedStatMap.open(file, statRecords, !(marked && !dirty));
+            control = SharedControl.create(file, geometry);
+            return new Opened(map, control, users,
+                new SharedStatMap(stat, SharedStatMap.fileOf(file), statRecords, users, control), true);
           }
-          SharedControl control = SharedControl.join(file, geometry);
-          try {
-            map = sizing.builder().name("metacache-memory").createPersistedTo(file.toFile());
-            if (!sizing.matches(map)) {
-              throw new IncompatibleSharedTierException(file + " was created with another geometry");
-            }
-            if (scan.deadFound() > 0) {
-              control.markDirty(); // the last user leaves it unclean; the next first user recovers
-            }
-            return new Opened(map, control, users, false);
-          } catch (IOException | RuntimeException e) {
-            control.close();
-            throw e;
+          control = SharedControl.join(file, geometry);
+          map = sizing.builder().name("metacache-memory").createPersistedTo(file.toFile());
+          if (!sizing.matches(map)) {
+            throw new IncompatibleSharedTierException(file + " was created with another geometry");
           }
+          stat = SharedStatMap.open(file, statRecords, false);
+          if (scan.deadFound() > 0) {
+            control.markDirty(); // the last user leaves it unclean; the next first user recovers
+          }
+          return new Opened(map, control, users,
+              new SharedStatMap(stat, SharedStatMap.fileOf(file), statRecords, users, control), false);
         } catch (IOException | RuntimeException e) {
+          if (stat != null) {
+            stat.close();
+          }
           if (map != null) {
             map.close();
+          }
+          if (control != null) {
+            control.close();
           }
           users.close();
           throw e;

@@ -166,7 +166,7 @@ class MemoryTierPersistenceTest {
     return command;
   }
 
-  private static Path jvmOptions() {
+  static Path jvmOptions() {
     for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
       if (Files.exists(at.resolve("jvm.options"))) {
         return at.resolve("jvm.options");

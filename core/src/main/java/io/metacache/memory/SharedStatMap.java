@@ -1,0 +1,222 @@
+package io.metacache.memory;
+
+import io.metacache.key.SharedStatRecords;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
+import net.openhft.hashing.LongTupleHashFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared stat-fast-path records of a cache directory: a Chronicle Map file
+ * ({@code memory/memory.cmap.stat}) beside the shared memory tier's map, opened, recovered and
+ * closed with it. Keys are the XXH3-128 of the absolute path's characters; values are the seven
+ * longs of {@link SharedStatRecords} in native order (56 bytes). Bounded by a hand that removes a
+ * segment's records in turn when the map holds more than its bound (age is ignored: a record only
+ * saves a read). Specified in {@code docs/shared-memory-format.md}.
+ *
+ * <p>Damage never reaches the caller: a lock a dead process held is broken as in the memory tier
+ * ({@link DeadLockBreaker}); any other failure is a miss, logged once.
+ */
+final class SharedStatMap implements SharedStatRecords, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedStatMap.class);
+  private static final LongTupleHashFunction XXH3 = LongTupleHashFunction.xx128();
+  static final int VALUE_BYTES = LONGS * Long.BYTES;
+
+  private final ChronicleMap<Key128, byte[]> map;
+  private final Path file;
+  private final long maxEntries;
+  private final SharedTierUsers users;
+  private final SharedControl control;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  private int hand;
+  private volatile boolean failureLogged;
+
+  private static final class Scratch {
+    final Key128 key = new Key128();
+    final long[] hash = new long[2];
+    final byte[] value = new byte[VALUE_BYTES];
+    final ByteBuffer view = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
+  }
+
+  SharedStatMap(ChronicleMap<Key128, byte[]> map, Path file, long maxEntries, SharedTierUsers users,
+      SharedControl control) {
+    this.map = map;
+    this.file = file;
+    this.maxEntries = maxEntries;
+    this.users = users;
+    this.control = control;
+  }
+
+  static Path fileOf(Path mapFile) {
+    return mapFile.resolveSibling(mapFile.getFileName() + ".stat");
+  }
+
+  static ChronicleMapBuilder<Key128, byte[]> builder(long maxEntries) {
+    long entries = Math.max(1024, maxEntries + maxEntries / 4);
+    return ChronicleMapBuilder.of(Key128.class, byte[].class)
+        .name("metacache-stat")
+        .keyReaderAndDataAccess(new Key128Reader(), new Key128DataAccess())
+        .constantKeySizeBySample(new Key128())
+        .constantValueSizeBySample(new byte[VALUE_BYTES])
+        .entries(entries)
+        .maxBloatFactor(4.0)
+        .sparseFile(true);
+  }
+
+  /** Opens the records' map: as it is after a clean session, else recovered. The caller holds the open lock. */
+  static ChronicleMap<Key128, byte[]> open(Path mapFile, long maxEntries, boolean recover) throws IOException {
+    java.io.File f = fileOf(mapFile).toFile();
+    ChronicleMapBuilder<Key128, byte[]> builder = builder(maxEntries);
+    if (f.exists() && f.length() > 0) {
+      try {
+        return recover ? builder.recoverPersistedTo(f, false) : builder.createPersistedTo(f);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot reopen {}; starting it empty", f, e);
+        java.nio.file.Files.move(f.toPath(), f.toPath().resolveSibling(f.getName() + ".unusable-"
+            + System.currentTimeMillis()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return builder.createPersistedTo(f);
+  }
+
+  private Key128 key(Scratch s, Path path) {
+    XXH3.hashChars(path.toString(), s.hash);
+    return s.key.set(s.hash[0], s.hash[1]);
+  }
+
+  @Override
+  public boolean read(Path path, long[] record) {
+    Scratch s = scratch.get();
+    Key128 key = key(s, path);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        if (map.getUsing(key, s.value) == null) {
+          return false;
+        }
+        for (int i = 0; i < LONGS; i++) {
+          record[i] = s.view.getLong(i * Long.BYTES);
+        }
+        return true;
+      } catch (InterProcessDeadLockException e) {
+        if (!DeadLockBreaker.breakIfHolderDied(map, key, file, users, control)) {
+          return false;
+        }
+      } catch (RuntimeException e) {
+        failed(e);
+        return false;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void write(Path path, long[] record) {
+    Scratch s = scratch.get();
+    Key128 key = key(s, path);
+    for (int i = 0; i < LONGS; i++) {
+      s.view.putLong(i * Long.BYTES, record[i]);
+    }
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        boolean inserted;
+        try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
+          c.updateLock().lock();
+          MapEntry<Key128, byte[]> entry = c.entry();
+          Data<byte[]> value = c.wrapValueAsData(s.value);
+          if (entry != null) {
+            c.replaceValue(entry, value);
+            inserted = false;
+          } else {
+            c.insert(c.absentEntry(), value);
+            inserted = true;
+          }
+        }
+        if (inserted && map.longSize() > maxEntries) {
+          trim();
+        }
+        return;
+      } catch (InterProcessDeadLockException e) {
+        if (!DeadLockBreaker.breakIfHolderDied(map, key, file, users, control)) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        failed(e);
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void remove(Path path) {
+    Scratch s = scratch.get();
+    Key128 key = key(s, path);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
+        c.updateLock().lock();
+        MapEntry<Key128, byte[]> entry = c.entry();
+        if (entry != null) {
+          c.remove(entry);
+        }
+        return;
+      } catch (InterProcessDeadLockException e) {
+        if (!DeadLockBreaker.breakIfHolderDied(map, key, file, users, control)) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        failed(e);
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void clear() {
+    for (int i = 0; i < map.segments(); i++) {
+      clearSegment(i);
+    }
+  }
+
+  /** Removes the records of the next segments in turn until the map is within its bound. */
+  private void trim() {
+    synchronized (this) {
+      for (int tried = 0; tried < map.segments() && map.longSize() > maxEntries; tried++) {
+        hand = (hand + 1) % map.segments();
+        clearSegment(hand);
+      }
+    }
+  }
+
+  private void clearSegment(int segment) {
+    try (MapSegmentContext<Key128, byte[], ?> c = map.segmentContext(segment)) {
+      c.forEachSegmentEntry(entry -> entry.context().remove(entry));
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  long size() {
+    return map.longSize();
+  }
+
+  private void failed(RuntimeException e) {
+    if (!failureLogged) {
+      failureLogged = true;
+      LOG.warn("shared stat records {} failed; lookups re-hash instead (logged once)", file, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    map.close();
+  }
+}
