@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.metacache.CacheConfig;
+import io.metacache.MemoryMode;
 import io.metacache.MetaCache;
 import io.metacache.TierHealth;
 import io.metacache.stats.CacheStats;
@@ -29,8 +30,13 @@ class MetaCacheTieredTest {
   @TempDir Path dir;
 
   private MetaCache open(Path cacheDir, AtomicLong clock) {
+    return open(cacheDir, clock, MemoryMode.SHARED);
+  }
+
+  private MetaCache open(Path cacheDir, AtomicLong clock, MemoryMode mode) {
     CacheConfig config = CacheConfig.builder()
         .cacheDirectory(cacheDir)
+        .memoryMode(mode)
         .memoryMaxEntries(1000)
         .memoryMaxBytes(16L << 20)
         .timestampGranularity(Duration.ZERO)
@@ -69,16 +75,33 @@ class MetaCacheTieredTest {
   }
 
   @Test
+  void aNewCacheOnTheDirectoryStartsWarmFromTheSharedMemoryTier() throws IOException {
+    Path f = file("warm.txt", "warm start");
+    Path cacheDir = dir.resolve("cache");
+    AtomicLong clock = new AtomicLong(1_000_000);
+    try (MetaCache cache = open(cacheDir, clock)) {
+      cache.put(f, "basic", Map.of("k", "warm"));
+    }
+    try (MetaCache cache = open(cacheDir, clock)) {
+      CacheStats before = cache.stats();
+      assertThat(cache.get(f, "basic")).contains(Map.of("k", "warm"));
+      CacheStats after = cache.stats().minus(before);
+      assertThat(after.hits("memory")).as("served by the shared memory tier the first cache filled").isEqualTo(1);
+      assertThat(after.hits("disk")).isZero();
+    }
+  }
+
+  @Test
   void property2_tierPromotion_lowerTierHitIsPromotedToMemory() throws IOException {
     Path f = file("b.txt", "promote me");
     Path cacheDir = dir.resolve("cache");
     AtomicLong clock = new AtomicLong(1_000_000);
-    try (MetaCache cache = open(cacheDir, clock)) {
+    try (MetaCache cache = open(cacheDir, clock, MemoryMode.PRIVATE)) {
       cache.put(f, "basic", Map.of("k", "v"));
       cache.flush();
     }
-    // A new cache on the same directory: the memory tier is empty (no memory file), disk has it.
-    try (MetaCache cache = open(cacheDir, clock)) {
+    // A new cache on the same directory: its private memory tier is empty, disk has it.
+    try (MetaCache cache = open(cacheDir, clock, MemoryMode.PRIVATE)) {
       CacheStats before = cache.stats();
       assertThat(cache.get(f, "basic")).contains(Map.of("k", "v"));
       CacheStats first = cache.stats().minus(before);
