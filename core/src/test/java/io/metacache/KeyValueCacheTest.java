@@ -117,22 +117,28 @@ class KeyValueCacheTest {
       Function<String, Object> parse = cache.keyValue().memoize(Namespace.of("document", "parse"), text -> {
         calls.incrementAndGet();
         try {
-          release.await(5, TimeUnit.SECONDS);
+          release.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
         return Map.of("length", text.length());
       }, Duration.ofMinutes(1));
-      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Thread> callers = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "memoize-caller");
+        callers.add(t);
+        return t;
+      });
       try {
         List<Future<Object>> results = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
           results.add(pool.submit(() -> parse.apply("hello")));
         }
-        Thread.sleep(200); // let every caller arrive while the first call is blocked
+        // Rendezvous: seven callers parked on the first call's shared result while it is blocked.
+        awaitParkedOnASharedResult(callers, 7);
         release.countDown();
         for (Future<Object> r : results) {
-          assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("length", 5L));
+          assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(Map.of("length", 5L));
         }
       } finally {
         pool.shutdownNow();
@@ -147,6 +153,30 @@ class KeyValueCacheTest {
       clock.addAndGet(Duration.ofMinutes(1).toMillis());
       parse.apply("hello");
       assertThat(calls).as("expired after its TTL").hasValue(3);
+    }
+  }
+
+  /**
+   * Waits until {@code count} of {@code threads} are parked in {@link java.util.concurrent.CompletableFuture#get()}
+   * (the shared result of a call in flight); a minute is the hang guard.
+   */
+  static void awaitParkedOnASharedResult(List<Thread> threads, int count) throws InterruptedException {
+    long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      int parked = 0;
+      for (Thread t : threads) {
+        Object blocker = java.util.concurrent.locks.LockSupport.getBlocker(t);
+        if (t.getState() == Thread.State.WAITING && blocker != null
+            && blocker.getClass().getEnclosingClass() == java.util.concurrent.CompletableFuture.class) {
+          parked++;
+        }
+      }
+      if (parked >= count) {
+        return;
+      }
+      assertThat(System.nanoTime() - guard).as("still waiting after 60 s (taken for a hang) for %d callers"
+          + " parked on the shared result; %d are", count, parked).isNegative();
+      Thread.sleep(1);
     }
   }
 

@@ -425,6 +425,11 @@ public final class WriteBehindPipeline {
     }
   }
 
+  /** Test seam: the batcher's thread, once the Disruptor has started it (else null). */
+  Thread batcherThread() {
+    return batcherThread;
+  }
+
   /** True after {@link #close()} was called. */
   public boolean isClosed() {
     return closed;
@@ -499,6 +504,22 @@ public final class WriteBehindPipeline {
     /** How long the batcher, once caught up, sleeps before it asks to be woken: 0 to 1s. */
     public static final String LINGER = "metacache.writebehind.linger";
 
+    /**
+     * The priority of a pipeline configured with neither {@link #nice} nor {@link #idlePriority}:
+     * the {@link #NICE} system property when the JVM was started with one, so that a whole process
+     * (a test suite that measures nothing about priority) can keep its lanes at the normal
+     * priority; otherwise idle. Read once.
+     */
+    static final int DEFAULT_NICE = defaultNice(System.getProperty(NICE));
+
+    /** The default priority for a {@link #NICE} system property value ({@code null}: unset, idle). */
+    static int defaultNice(String systemProperty) {
+      if (systemProperty == null || systemProperty.isBlank()) {
+        return BackgroundPriority.IDLE;
+      }
+      return new Builder(BackgroundPriority.IDLE).set(NICE, systemProperty).nice;
+    }
+
     private static final Duration MAX_BACKOFF_BASE = Duration.ofMinutes(1);
     private static final Duration MAX_BACKOFF_MAX = Duration.ofMinutes(10);
     private static final Duration MAX_HOUR = Duration.ofHours(1);
@@ -516,11 +537,15 @@ public final class WriteBehindPipeline {
     private int backlogBound = 100_000;
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Duration linger = Duration.ofMillis(1);
-    private int nice = BackgroundPriority.IDLE;
+    private int nice = DEFAULT_NICE;
     /** Test seam: runs on the batcher thread before each event (holds the consumer to fill the ring). */
     java.util.function.LongConsumer beforeEvent;
 
     private Builder() {}
+
+    private Builder(int nice) {
+      this.nice = nice;
+    }
 
     /** Adds a tier; writes reach tiers independently, listed order is reporting order. */
     public Builder tier(Tier tier) {
@@ -622,11 +647,18 @@ public final class WriteBehindPipeline {
       return this;
     }
 
+    /** Test seam: a linger beyond the public bound, so long that only a wake-up ends it in a test. */
+    Builder lingerBeyondBound(Duration linger) {
+      this.linger = Objects.requireNonNull(linger, "linger");
+      return this;
+    }
+
     /**
      * Runs the pipeline's threads (batcher and tier lanes) at a nice value on Linux, 0 to 19,
-     * instead of the default idle priority ({@link #idlePriority()}). Above 0 the pipeline takes
-     * the CPU mostly when the application's threads leave it; 0 leaves the threads at the normal
-     * priority. Ignored elsewhere than Linux.
+     * instead of the default idle priority ({@link #idlePriority()}; a {@link #NICE} system
+     * property given to the JVM changes that default). Above 0 the pipeline takes the CPU mostly
+     * when the application's threads leave it; 0 leaves the threads at the normal priority.
+     * Ignored elsewhere than Linux.
      */
     public Builder nice(int nice) {
       this.nice = (int) ConfigValues.checkRange(NICE, nice, 0, 19);

@@ -80,14 +80,32 @@ class BackgroundPriorityTest {
     }
   }
 
+  /**
+   * Without a priority setting or a {@code metacache.writebehind.nice} system property the lanes
+   * are idle; the test suite itself sets the property to 0 (surefire), so this is checked on the
+   * value the default is computed from rather than on the suite's JVM.
+   */
   @Test
-  void byDefaultPipelineThreadsRunUnderTheIdlePolicyAndCallersKeepTheirs() throws IOException {
+  void theDefaultPriorityIsIdleUnlessTheJvmSaysOtherwise() {
+    assertThat(WriteBehindPipeline.Builder.defaultNice(null)).isEqualTo(BackgroundPriority.IDLE);
+    assertThat(WriteBehindPipeline.Builder.defaultNice(" ")).isEqualTo(BackgroundPriority.IDLE);
+    assertThat(WriteBehindPipeline.Builder.defaultNice("idle")).isEqualTo(BackgroundPriority.IDLE);
+    assertThat(WriteBehindPipeline.Builder.defaultNice("0")).isZero();
+    assertThat(WriteBehindPipeline.Builder.defaultNice("12")).isEqualTo(12);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WriteBehindPipeline.Builder.defaultNice("lazy"))
+        .hasMessageContaining("metacache.writebehind.nice");
+    assertThat(WriteBehindPipeline.Builder.DEFAULT_NICE)
+        .isEqualTo(WriteBehindPipeline.Builder.defaultNice(System.getProperty(WriteBehindPipeline.Builder.NICE)));
+  }
+
+  @Test
+  void underTheIdlePriorityPipelineThreadsRunUnderTheIdlePolicyAndCallersKeepTheirs() throws IOException {
     assumeTrue(Files.isDirectory(Paths.get("/proc/self/task")), "Linux only");
     String callerStat = Files.readString(Paths.get("/proc/thread-self/stat"));
     String callerPolicy = callerStat.substring(callerStat.lastIndexOf(')') + 2).split(" ")[38];
     Set<String> before = policyOfThreads("metacache-write").keySet();
     MapTier tier = new MapTier("t");
-    WriteBehindPipeline p = WriteBehindPipeline.builder().tier(tier).build();
+    WriteBehindPipeline p = WriteBehindPipeline.builder().tier(tier).idlePriority().build();
     try {
       p.put(1, 1, bytes("v"), 0);
       p.flush();

@@ -7,6 +7,7 @@ import io.metacache.key.CacheKey;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierOperation;
 import io.metacache.stats.CacheStats;
+import io.metacache.testkit.Await;
 import io.metacache.testkit.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -225,7 +226,7 @@ class MetaCacheTierPropertiesTest {
         int thread = t;
         done.add(pool.submit(() -> {
           Random random = new Random(seed + thread);
-          start.await(5, TimeUnit.SECONDS);
+          start.await(60, TimeUnit.SECONDS);
           for (int op = 0; op < 40; op++) {
             Path f = files.get(random.nextInt(files.size()));
             String p = profiles.get(random.nextInt(profiles.size()));
@@ -245,7 +246,7 @@ class MetaCacheTierPropertiesTest {
         }));
       }
       for (Future<Void> d : done) {
-        d.get(30, TimeUnit.SECONDS);
+        d.get(60, TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
@@ -308,11 +309,8 @@ class MetaCacheTierPropertiesTest {
       for (int i = 0; i < 20; i++) {
         int n = (probe + i * 7) % RECOVERY_ENTRIES;
         Path f = RECOVERY_FILES.get(n);
-        Optional<Map<String, Object>> got = fx.cache.get(f, "basic");
-        if (failure != Failure.REDIS_KILLED || got.isPresent()) {
-          // Redis lost its data when killed, disk and SQLite still hold every entry
-          assertThat(got).as("entry %d while %s", n, failure).contains(Map.of("i", (long) n));
-        }
+        // Whichever tier fails, the other two lower tiers hold every entry: each get is a hit.
+        assertThat(fx.cache.get(f, "basic")).as("entry %d while %s", n, failure).contains(Map.of("i", (long) n));
       }
       for (int i = 0; i < 3; i++) {
         Path f = newFile("written while broken " + FILES.get());
@@ -322,12 +320,11 @@ class MetaCacheTierPropertiesTest {
       }
     }
     Tier tier = fx.tiers.get(tierName);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     List<CacheKey> keys = new ArrayList<>();
     for (Path f : written) {
       keys.add(fx.key(f, "basic"));
     }
-    while (true) {
+    Await.until(tierName + " back UP with the writes made meanwhile", () -> {
       boolean arrived = fx.cache.health(tierName).status() == TierHealth.Status.UP;
       for (CacheKey k : keys) {
         try {
@@ -336,13 +333,8 @@ class MetaCacheTierPropertiesTest {
           arrived = false;
         }
       }
-      if (arrived) {
-        break;
-      }
-      assertThat(System.nanoTime()).as("%s back UP with the writes made meanwhile: %s", tierName,
-          fx.cache.health(tierName)).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+      return arrived;
+    }, () -> fx.cache.health(tierName).toString());
   }
 
   static AutoCloseable breakTier(TieredCacheFixture fx, Failure failure) throws Exception {

@@ -8,6 +8,7 @@ import io.metacache.MemoryMode;
 import io.metacache.MetaCache;
 import io.metacache.TierHealth;
 import io.metacache.stats.CacheStats;
+import io.metacache.testkit.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,24 +173,30 @@ class MetaCacheTieredTest {
     AtomicInteger extractions = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
     try (MetaCache cache = open(dir.resolve("cache"), new AtomicLong(1_000_000))) {
-      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Thread> callers = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "extraction-caller");
+        callers.add(t);
+        return t;
+      });
       try {
         List<Future<Map<String, Object>>> results = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
           results.add(pool.submit(() -> cache.get(f, "basic", p -> {
             extractions.incrementAndGet();
             try {
-              release.await(10, TimeUnit.SECONDS);
+              release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
               throw new IOException(e);
             }
             return Map.of("n", 1L);
           })));
         }
-        Thread.sleep(200); // let every caller reach the shared extraction
+        // Rendezvous: three callers parked on the shared extraction while the first is blocked in it.
+        Await.parkedOnAFuture(callers, 3);
         release.countDown();
         for (Future<Map<String, Object>> r : results) {
-          assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo(Map.of("n", 1L));
+          assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(Map.of("n", 1L));
         }
       } finally {
         pool.shutdownNow();

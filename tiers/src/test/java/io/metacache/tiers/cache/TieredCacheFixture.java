@@ -87,7 +87,12 @@ final class TieredCacheFixture implements AutoCloseable {
     return CacheKey.of(fingerprinter.fingerprint(file), profile);
   }
 
-  /** The entry the named tier holds under {@code key}, read directly; null if none or corrupt. */
+  /**
+   * The entry the named tier holds under {@code key}, read directly; null if none.
+   *
+   * @throws AssertionError if the tier holds a corrupt entry there: a torn or damaged leftover is
+   *     not an absent entry, and no check made through this fixture may count it as one
+   */
   CacheEntry read(String tier, CacheKey key) {
     byte[] bytes = tiers.get(tier).get(key.high(), key.low());
     if (bytes == null) {
@@ -96,11 +101,15 @@ final class TieredCacheFixture implements AutoCloseable {
     try {
       return codec.decode(bytes);
     } catch (CorruptEntryException e) {
-      return null;
+      throw new AssertionError("tier " + tier + " holds a corrupt entry under " + key + ": " + e.getMessage(), e);
     }
   }
 
-  /** The metadata each lower tier holds under {@code key}, by tier name (null where absent). */
+  /**
+   * The metadata each lower tier holds under {@code key}, by tier name (null where absent).
+   *
+   * @throws AssertionError if any tier holds a corrupt entry there (see {@link #read})
+   */
   Map<String, Map<String, Object>> readEveryTier(CacheKey key) {
     Map<String, Map<String, Object>> found = new LinkedHashMap<>();
     for (String name : tiers.keySet()) {

@@ -7,13 +7,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.metacache.spi.TierOperation;
+import io.metacache.testkit.Await;
 import io.metacache.testkit.RedisServerProcess;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,15 +46,12 @@ class RedisTierClusterTest {
       for (int i = 1; i < 3; i++) {
         connections.get(0).sync().clusterMeet("127.0.0.1", nodes.get(i).port());
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       for (StatefulRedisConnection<String, String> c : connections) {
         RedisCommands<String, String> sync = c.sync();
-        while (!(sync.clusterInfo().contains("cluster_state:ok") && sync.clusterInfo().contains("cluster_known_nodes:3"))) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("cluster did not reach cluster_state:ok: " + sync.clusterInfo());
-          }
-          Thread.sleep(50);
-        }
+        Await.until("cluster_state:ok with 3 known nodes", () -> {
+          String info = sync.clusterInfo();
+          return info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3");
+        }, sync::clusterInfo);
       }
     } finally {
       connections.forEach(StatefulRedisConnection::close);
@@ -133,10 +130,7 @@ class RedisTierClusterTest {
       Set<Long> heard = ConcurrentHashMap.newKeySet();
       b.onRemoteInvalidation((high, low) -> heard.add(high));
       a.publishInvalidations(new long[] {1, 2, 3}, new long[] {0, 0, 0}, 3);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (heard.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Await.until("b hears the three keys", () -> heard.size() >= 3, heard::toString);
       assertThat(heard).containsExactlyInAnyOrder(1L, 2L, 3L);
     }
   }
