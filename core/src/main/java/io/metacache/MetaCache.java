@@ -139,6 +139,7 @@ public final class MetaCache implements AutoCloseable {
   private final PromotionFilter promotions = new PromotionFilter();
   private final TierProbe[] probes;
   private final ScheduledExecutorService prober;
+  private final ScheduledExecutorService expirySweeper;
   private volatile WriteBehindReport closeReport;
   private final Object[] stripeLocks = new Object[STRIPES];
   private final long[] generations = new long[STRIPES];
@@ -244,6 +245,17 @@ public final class MetaCache implements AutoCloseable {
         });
         prober.scheduleWithFixedDelay(probes[i], 0, interval.toNanos(), TimeUnit.NANOSECONDS);
       }
+    }
+    if (lowerTiers.isEmpty()) {
+      this.expirySweeper = null; // the memory tier sweeps itself
+    } else {
+      this.expirySweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread t = new Thread(runnable, "metacache-expiry-sweep");
+        t.setDaemon(true);
+        return t;
+      });
+      long sweepNanos = config.expirySweepInterval().toNanos();
+      expirySweeper.scheduleWithFixedDelay(this::sweepLowerTiers, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -867,6 +879,32 @@ public final class MetaCache implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Removes every entry whose time to live has run out, now, from the memory tier and every lower
+   * tier (Redis expires its keys itself); returns how many entries left. The cache runs this on
+   * its own every {@code metacache.expiry.sweep-interval}: the memory tier through its sweeper,
+   * the lower tiers through the cache's. A lower tier that fails is skipped until the next sweep.
+   * An expired entry is never served before it is swept: every tier's read checks expires-at.
+   */
+  public long removeExpired() {
+    checkOpen();
+    return memory.runExpiry() + sweepLowerTiers();
+  }
+
+  /** The lower tiers' part of {@link #removeExpired()}; the expiry sweeper's task. */
+  private long sweepLowerTiers() {
+    long removed = 0;
+    for (int i = 0; i < lowerTiers.size() && !closed; i++) {
+      long now = clock.getAsLong();
+      try {
+        removed += lowerTiers.get(i).removeExpired(now);
+      } catch (RuntimeException e) {
+        LOG.debug("tier {} expiry sweep failed; the next sweep retries: {}", guards[i].name, e.toString());
+      }
+    }
+    return removed;
+  }
+
   /** Returns when every write queued before the call has been applied or has failed in every lower tier. */
   public void flush() {
     checkOpen();
@@ -884,6 +922,9 @@ public final class MetaCache implements AutoCloseable {
     closed = true;
     if (prober != null) {
       prober.shutdownNow();
+    }
+    if (expirySweeper != null) {
+      expirySweeper.shutdownNow();
     }
     if (writeBehind != null) {
       WriteBehindReport report = writeBehind.close();
