@@ -88,8 +88,9 @@ import org.slf4j.LoggerFactory;
  * tier, and a promotion only goes ahead, under the same monitor, if the generation is the one it
  * saw before reading. Memory-tier hits take no lock.
  *
- * <p>Every write to one key (put, invalidation, promotion) also publishes to the write-behind
- * pipeline while it holds the stripe's monitor. The ring's order per key is then the order in
+ * <p>Every write to one key (put, key/value set, invalidation, promotion) also publishes to the
+ * write-behind pipeline while it holds the stripe's monitor; puts and sets share one store path
+ * ({@code write}). The ring's order per key is then the order in
  * which the memory tier changed, so the lower tiers end in the state the memory tier shows: two
  * racing puts, or a promotion racing a put, cannot leave memory with one value and Redis, disk
  * and SQLite with the other. A promotion from lower tier {@code i} reaches only the tiers above
@@ -138,6 +139,7 @@ public final class MetaCache implements AutoCloseable {
   private final PromotionFilter promotions = new PromotionFilter();
   private final TierProbe[] probes;
   private final ScheduledExecutorService prober;
+  private final ScheduledExecutorService expirySweeper;
   private volatile WriteBehindReport closeReport;
   private final Object[] stripeLocks = new Object[STRIPES];
   private final long[] generations = new long[STRIPES];
@@ -249,6 +251,17 @@ public final class MetaCache implements AutoCloseable {
         });
         prober.scheduleWithFixedDelay(probes[i], 0, interval.toNanos(), TimeUnit.NANOSECONDS);
       }
+    }
+    if (lowerTiers.isEmpty()) {
+      this.expirySweeper = null; // the memory tier sweeps itself
+    } else {
+      this.expirySweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread t = new Thread(runnable, "metacache-expiry-sweep");
+        t.setDaemon(true);
+        return t;
+      });
+      long sweepNanos = config.expirySweepInterval().toNanos();
+      expirySweeper.scheduleWithFixedDelay(this::sweepLowerTiers, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -596,8 +609,19 @@ public final class MetaCache implements AutoCloseable {
         .expiresAtMillis(expiresAt)
         .lastAccessMillis(now)
         .build();
-    byte[] bytes = codec.encode(entry);
     profilesSeen.add(profile);
+    return write(key, identity, entry, generationSeen, start);
+  }
+
+  /**
+   * The one store path of file entries ({@link #store}) and named entries ({@link #putNamed}):
+   * encodes {@code entry}, then writes the memory tier and publishes to the pipeline under the
+   * key's stripe monitor (see the essay: the ring's order per key is the memory tier's order).
+   * {@code identity} is null for a named entry; {@code generationSeen} is {@link #ANY_GENERATION}
+   * for a put, else the generation an extraction saw before its lookup.
+   */
+  private CacheEntry write(CacheKey key, FileIdentity identity, CacheEntry entry, long generationSeen, long start) {
+    byte[] bytes = codec.encode(entry);
     long hi = key.high();
     long lo = key.low();
     int stripe = stripe(hi, lo);
@@ -609,7 +633,7 @@ public final class MetaCache implements AutoCloseable {
         }
       }
       generations[stripe]++;
-      indexKeeper.stored(hi, lo, entry);
+      indexKeeper.stored(hi, lo, entry); // named entries are not indexed (it skips their profile)
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
@@ -620,7 +644,7 @@ public final class MetaCache implements AutoCloseable {
         // this one stripe of 1024, who would wait for the ring (writers) or the write (readers)
         // anyway, while memory-tier hits take no lock. A full ring means the tiers are not keeping
         // up, and then every producer waits whatever the locking.
-        writeBehind.put(hi, lo, bytes, expiresAt);
+        writeBehind.put(hi, lo, bytes, entry.expiresAtMillis());
       }
     }
     indexKeeper.drainEvictionsIfMany();
@@ -861,6 +885,32 @@ public final class MetaCache implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Removes every entry whose time to live has run out, now, from the memory tier and every lower
+   * tier (Redis expires its keys itself); returns how many entries left. The cache runs this on
+   * its own every {@code metacache.expiry.sweep-interval}: the memory tier through its sweeper,
+   * the lower tiers through the cache's. A lower tier that fails is skipped until the next sweep.
+   * An expired entry is never served before it is swept: every tier's read checks expires-at.
+   */
+  public long removeExpired() {
+    checkOpen();
+    return memory.runExpiry() + sweepLowerTiers();
+  }
+
+  /** The lower tiers' part of {@link #removeExpired()}; the expiry sweeper's task. */
+  private long sweepLowerTiers() {
+    long removed = 0;
+    for (int i = 0; i < lowerTiers.size() && !closed; i++) {
+      long now = clock.getAsLong();
+      try {
+        removed += lowerTiers.get(i).removeExpired(now);
+      } catch (RuntimeException e) {
+        LOG.debug("tier {} expiry sweep failed; the next sweep retries: {}", guards[i].name, e.toString());
+      }
+    }
+    return removed;
+  }
+
   /** Returns when every write queued before the call has been applied or has failed in every lower tier. */
   public void flush() {
     checkOpen();
@@ -878,6 +928,9 @@ public final class MetaCache implements AutoCloseable {
     closed = true;
     if (prober != null) {
       prober.shutdownNow();
+    }
+    if (expirySweeper != null) {
+      expirySweeper.shutdownNow();
     }
     if (writeBehind != null) {
       WriteBehindReport report = writeBehind.close();
@@ -969,7 +1022,7 @@ public final class MetaCache implements AutoCloseable {
     return entry;
   }
 
-  /** Stores a named entry in every tier, as {@link #store} does for a file. */
+  /** Stores a named entry in every tier through {@link #write}, the store path of file entries. */
   CacheEntry putNamed(CacheKey key, String name, Map<String, Object> metadata, Duration ttl) {
     checkOpen();
     long start = System.nanoTime();
@@ -983,23 +1036,7 @@ public final class MetaCache implements AutoCloseable {
         .expiresAtMillis(expiresAt)
         .lastAccessMillis(now)
         .build();
-    byte[] bytes = codec.encode(entry);
-    long hi = key.high();
-    long lo = key.low();
-    int stripe = stripe(hi, lo);
-    synchronized (stripeLocks[stripe]) {
-      generations[stripe]++;
-      if (!memory.put(hi, lo, bytes)) {
-        memory.remove(hi, lo);
-      }
-    }
-    if (writeBehind != null) {
-      writeBehind.put(hi, lo, bytes, expiresAt);
-    }
-    stats.recordPut();
-    stats.recordCompressionSavings(savedBytes(bytes));
-    stats.recordPutLatency(System.nanoTime() - start);
-    return entry;
+    return write(key, null, entry, ANY_GENERATION, start);
   }
 
   /** Removes one key from every tier, counted as an invalidation. */

@@ -21,7 +21,10 @@ import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-/** Seed properties 1, 8, 9 and 10, through the whole memory tier (Chronicle, buffers, policy). */
+/**
+ * Seed properties 1, 8, 9 and 10, through the whole memory tier (Chronicle, buffers, policy);
+ * property 8 for every eviction policy.
+ */
 class MemoryTierPropertiesTest {
 
   private static final long T0 = 1_700_000_000_000L;
@@ -71,8 +74,13 @@ class MemoryTierPropertiesTest {
   }
 
   private static MemoryTier tier(long maxEntries, long maxBytes, int maxEntryBytes, FakeClock clock) {
+    return tier(PolicyKind.LRU, maxEntries, maxBytes, maxEntryBytes, clock);
+  }
+
+  private static MemoryTier tier(PolicyKind policy, long maxEntries, long maxBytes, int maxEntryBytes,
+      FakeClock clock) {
     return MemoryTier.builder().maxEntries(maxEntries).maxBytes(maxBytes).maxEntryBytes(maxEntryBytes)
-        .averageEntryBytes(Math.min(512, maxEntryBytes)).policy(PolicyKind.LRU).clock(clock)
+        .averageEntryBytes(Math.min(512, maxEntryBytes)).policy(policy).clock(clock)
         .expirySweepInterval(Duration.ZERO).build();
   }
 
@@ -159,6 +167,164 @@ class MemoryTierPropertiesTest {
       assertThat(tier.stats().evictionsBySize()).isEqualTo(model.evictedBySize);
       TierInvariants.assertConsistentAndBounded(tier, capacity, 64 << 20);
     }
+  }
+
+  /**
+   * Property 8 for every policy, with the entry bound alone in play. What holds for all three: a
+   * put at capacity evicts exactly as many entries as make room (one for a new key, none for a
+   * rewrite), never the key being written (W-TinyLFU's window admits every new key), never a key
+   * that was not held; reads and removals evict nothing; a read returns the last value put;
+   * evictions are counted by cause. Which key leaves is each policy's own rule, checked exactly
+   * where the policy is exact: LRU evicts the least recently used (an access-ordered
+   * LinkedHashMap), LFU the least frequently used, least recent among equals (a naive scan).
+   * W-TinyLFU's victim is chosen by its sketch, window and ghosts, which no simpler model
+   * predicts; for it the rules above are the whole claim.
+   */
+  @Property(tries = 100)
+  void property8_evictionCorrectnessThroughTier_everyPolicy(
+      @ForAll PolicyKind policy,
+      @ForAll("lruOps") List<Op> ops,
+      @ForAll @IntRange(min = 1, max = 12) int capacity) {
+    FakeClock clock = new FakeClock(T0);
+    try (MemoryTier tier = tier(policy, capacity, 64 << 20, 4096, clock)) {
+      Map<Long, byte[]> held = new HashMap<>(); // put, and neither removed nor evicted since
+      LruTierModel lru = policy == PolicyKind.LRU ? new LruTierModel(capacity, 64 << 20, 4096, tier.sizing()) : null;
+      LfuTierModel lfu = policy == PolicyKind.LFU ? new LfuTierModel(capacity) : null;
+      long seed = 0;
+      long evictions = 0;
+      for (Op op : ops) {
+        long key = op.key();
+        switch (op.kind()) {
+          case Op.PUT -> {
+            byte[] bytes = TestEntries.entry(op.size(), 0, seed++);
+            assertThat(tier.put(key, -key, bytes)).isTrue();
+            held.put(key, bytes);
+            if (lru != null) {
+              lru.put(key, bytes);
+            }
+            if (lfu != null) {
+              lfu.put(key, bytes);
+            }
+          }
+          case Op.REMOVE -> {
+            assertThat(tier.remove(key, -key)).isEqualTo(held.remove(key) != null);
+            if (lru != null) {
+              lru.remove(key);
+            }
+            if (lfu != null) {
+              lfu.remove(key);
+            }
+          }
+          default -> {
+            assertThat(tier.get(key, -key)).as("%s after %s", policy, op).isEqualTo(held.get(key));
+            if (lru != null) {
+              lru.get(key, clock.getAsLong());
+            }
+            if (lfu != null) {
+              lfu.get(key);
+            }
+          }
+        }
+        java.util.Set<Long> stored = testKeys(TierInvariants.storedKeys(tier));
+        assertThat(held.keySet()).as("%s: the tier holds only keys put and not removed or evicted", policy)
+            .containsAll(stored);
+        java.util.Set<Long> evicted = new java.util.HashSet<>(held.keySet());
+        evicted.removeAll(stored);
+        if (op.kind() == Op.PUT) {
+          assertThat(evicted).as("%s: evicted by %s", policy, op)
+              .hasSize(Math.max(0, held.size() - capacity))
+              .doesNotContain(key);
+        } else {
+          assertThat(evicted).as("%s: evicted by %s", policy, op).isEmpty();
+        }
+        held.keySet().removeAll(evicted);
+        evictions += evicted.size();
+        assertThat(stored).hasSizeLessThanOrEqualTo(capacity);
+        if (lru != null) {
+          assertThat(stored).as("LRU keys after %s", op).isEqualTo(lru.entries.keySet());
+        }
+        if (lfu != null) {
+          assertThat(stored).as("LFU keys after %s", op).isEqualTo(lfu.keys());
+        }
+      }
+      net.jqwik.api.statistics.Statistics.label("evicted").collect(evictions > 0);
+      assertThat(tier.stats().evictionsBySize()).isEqualTo(evictions);
+      assertThat(tier.stats().evictionsByBytes()).isZero();
+      TierInvariants.assertConsistentAndBounded(tier, capacity, 64 << 20);
+    }
+  }
+
+  /**
+   * Property 8's bounds, for every policy, with both bounds, expiry and refusals in play: after
+   * every step the tier is within its entry and byte bounds, the policy holds exactly the stored
+   * keys, the tier holds only keys put and not removed, a read returns the last value put or, if
+   * the entry left (evicted or expired), nothing; every departure that was not a removal is counted
+   * as an eviction or an expiration.
+   */
+  @Property(tries = 100)
+  void property8_boundsHoldForEveryPolicy(
+      @ForAll PolicyKind policy,
+      @ForAll("mixedOps") List<Op> ops,
+      @ForAll @IntRange(min = 1, max = 10) int capacity,
+      @ForAll @IntRange(min = 3, max = 8) int budgetKib) {
+    FakeClock clock = new FakeClock(T0);
+    long maxBytes = budgetKib * 1024L;
+    int maxEntryBytes = 2048; // mixedOps sizes reach 2500: some puts are refused
+    try (MemoryTier tier = tier(policy, capacity, maxBytes, maxEntryBytes, clock)) {
+      Map<Long, byte[]> held = new HashMap<>();
+      long seed = 0;
+      long departures = 0;
+      for (Op op : ops) {
+        long key = op.key();
+        long now = clock.getAsLong();
+        java.util.Set<Long> storedBefore = testKeys(TierInvariants.storedKeys(tier));
+        boolean removed = false;
+        switch (op.kind()) {
+          case Op.PUT -> {
+            byte[] bytes = entryFor(op, now, seed++);
+            boolean accepted = tier.put(key, -key, bytes);
+            assertThat(accepted).isEqualTo(bytes.length <= maxEntryBytes);
+            if (accepted) {
+              held.put(key, bytes);
+            }
+          }
+          case Op.REMOVE -> {
+            removed = tier.remove(key, -key);
+            assertThat(removed).isEqualTo(storedBefore.contains(key));
+            held.remove(key);
+          }
+          case Op.TICK -> clock.advance(op.ttl() + 1);
+          case Op.SWEEP -> tier.runExpiry();
+          default -> {
+            byte[] bytes = held.get(key);
+            boolean live = storedBefore.contains(key)
+                && (TestEntries.expiresAt(bytes) == 0 || TestEntries.expiresAt(bytes) > now);
+            assertThat(tier.get(key, -key)).as("%s after %s", policy, op).isEqualTo(live ? bytes : null);
+          }
+        }
+        TierInvariants.assertConsistentAndBounded(tier, capacity, maxBytes);
+        java.util.Set<Long> stored = testKeys(TierInvariants.storedKeys(tier));
+        assertThat(held.keySet()).as("%s: the tier holds only keys put and not removed", policy)
+            .containsAll(stored);
+        java.util.Set<Long> gone = new java.util.HashSet<>(held.keySet());
+        gone.removeAll(stored);
+        held.keySet().removeAll(gone);
+        departures += gone.size();
+      }
+      MemoryTierStats stats = tier.stats();
+      assertThat(stats.evictionsBySize() + stats.evictionsByBytes() + stats.expirations())
+          .as("%s: departures other than removals", policy).isEqualTo(departures);
+    }
+  }
+
+  /** The test's keys of stored keys: every key is stored as {@code (key, -key)}. */
+  private static java.util.Set<Long> testKeys(java.util.Set<TierInvariants.Key> keys) {
+    java.util.Set<Long> testKeys = new java.util.HashSet<>();
+    for (TierInvariants.Key k : keys) {
+      assertThat(k.low()).isEqualTo(-k.high());
+      testKeys.add(k.high());
+    }
+    return testKeys;
   }
 
   /** Property 9: past its expires-at an entry is a miss on read and cleanup removes it. */

@@ -24,8 +24,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * The cache facade with a lower tier behind its write-behind pipeline: concurrent writers of one
- * key leave the memory tier and the lower tier holding the same entry, the last one written.
- * Each state uses a profile of its own (a fresh key) on one shared file and cache per fork.
+ * key, through {@code put} or {@code keyValue().set}, leave the memory tier and the lower tier
+ * holding the same entry, the last one written. Each state uses a fresh key (a profile of its own
+ * on one shared file, or a fresh key/value name) on one cache per fork.
  *
  * <p>Outcomes: the value the cache answers once the pipeline is flushed (served by the memory
  * tier), then the value the lower tier holds; 2 and 3 name the two writers, 0 a miss.
@@ -94,6 +95,25 @@ public final class MetaCacheStress {
     }
   }
 
+  /** A fresh key/value key per state. */
+  @State
+  public static class FreshName {
+    final String name = "kv-race-" + Shared.NEXT.incrementAndGet();
+
+    void set(int version) {
+      Shared.CACHE.keyValue().set(name, (long) version, Duration.ZERO);
+    }
+
+    void judge(II_Result r) {
+      Shared.CACHE.flush();
+      r.r1 = Shared.CACHE.keyValue().get(name, Long.class).map(Long::intValue).orElse(0);
+      CacheKey key = CacheKey.ofName(name);
+      byte[] stored = Shared.TIER.get(key.high(), key.low());
+      r.r2 = stored == null ? 0 : ((Long) Shared.CODEC.decode(stored).metadata().get("value")).intValue();
+      Shared.CACHE.keyValue().delete(name);
+    }
+  }
+
   /** Two puts of one key: the memory tier and the lower tier end with the same entry. */
   @JCStressTest
   @State
@@ -110,6 +130,35 @@ public final class MetaCacheStress {
     @Actor
     public void writer3() {
       put(3);
+    }
+
+    @Arbiter
+    public void tiers(II_Result r) {
+      judge(r);
+    }
+  }
+
+  /**
+   * Two {@code keyValue().set} calls on one key: the memory tier and the lower tier end with the
+   * same value. The key/value store path must publish to the pipeline under the stripe's monitor,
+   * as a file put does; published after leaving it, the second writer to reach memory can reach
+   * the ring first, and memory keeps one value while the lower tier keeps the other.
+   */
+  @JCStressTest
+  @State
+  @Outcome(id = "2, 2", expect = ACCEPTABLE, desc = "writer 2 was last; both tiers hold its value")
+  @Outcome(id = "3, 3", expect = ACCEPTABLE, desc = "writer 3 was last; both tiers hold its value")
+  @Outcome(id = {"2, 3", "3, 2"}, expect = FORBIDDEN, desc = "memory and the lower tier hold different writes")
+  @Outcome(expect = FORBIDDEN, desc = "a write was lost")
+  public static class KeyValueSetRacingSet extends FreshName {
+    @Actor
+    public void writer2() {
+      set(2);
+    }
+
+    @Actor
+    public void writer3() {
+      set(3);
     }
 
     @Arbiter
