@@ -11,15 +11,21 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where the disk tier's files live under its root, and how they are created.
  *
  * <pre>
- *   root/disk.lock                     held with an OS file lock while the tier is open
- *   root/ab/cd/abcd...(32 hex).mce     one entry; ab and cd are the key's first two hex bytes
- *   root/ab/cd/abcd...(32 hex).N.tmp   an entry being written, renamed over the .mce when complete
- *   root/ping.N.tmp                    a probe written and deleted by ping()
+ *   root/disk.lock                         shared OS lock of every process that has the directory
+ *                                          open; exclusive only during a lone process's recovery
+ *   root/disk.sweep.lock                   exclusive OS lock of the one process sweeping
+ *   root/disk.state                        the shared totals, mapped by every process ({@link DiskState})
+ *   root/ab/cd/abcd...(32 hex).mce         one entry; ab and cd are the key's first two hex bytes
+ *   root/ab/cd/abcd...(32 hex).P-N.tmp     an entry being written by process P (pid, base 36),
+ *                                          renamed over the .mce when complete; or an entry a
+ *                                          reader took aside to delete it
+ *   root/ping.P-N.tmp                      a probe written and deleted by ping()
  * </pre>
  *
  * Directories are created 0700 and files 0600 where the file system has POSIX permissions; on
@@ -29,6 +35,13 @@ final class DiskLayout {
   static final String ENTRY_SUFFIX = ".mce";
   static final String TEMP_SUFFIX = ".tmp";
   static final String LOCK_FILE = "disk.lock";
+  static final String SWEEP_LOCK_FILE = "disk.sweep.lock";
+  static final String STATE_FILE = "disk.state";
+  /** This process's id, in every temporary file name it creates. */
+  static final long PID = ProcessHandle.current().pid();
+  private static final String PID_TAG = Long.toString(PID, 36) + "-";
+  /** Temporary names of this JVM: unique with the pid, whatever tier or thread makes them. */
+  private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
   static final int KEY_HEX_LENGTH = 32;
 
   private static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
@@ -99,9 +112,16 @@ final class DiskLayout {
     return openPrivateFile(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
-  /** Opens the lock file for writing, creating it 0600 if it does not exist. */
-  FileChannel openLockFile() throws IOException {
-    return openPrivateFile(root.resolve(LOCK_FILE), EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+  /** Opens a lock file for reading and writing (a shared lock needs reading), creating it 0600. */
+  FileChannel openLockFile(String name) throws IOException {
+    return openPrivateFile(root.resolve(name),
+        EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  /** Opens the shared state file for mapping, creating it 0600 (empty) if it does not exist. */
+  FileChannel openStateFile() throws IOException {
+    return openPrivateFile(root.resolve(STATE_FILE),
+        EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
   }
 
   private FileChannel openPrivateFile(Path file, Set<StandardOpenOption> options) throws IOException {
@@ -116,9 +136,36 @@ final class DiskLayout {
     return FileChannel.open(file, options);
   }
 
-  /** The name of a temporary file for {@code stem} (a key in hex, or {@code ping}), unique per {@code sequence}. */
+  /**
+   * The name of a temporary file of this process for {@code stem} (a key in hex, or {@code ping}),
+   * unique per {@code sequence}: {@code stem.P-N.tmp}, P the pid and N the sequence in base 36.
+   */
+  static String nextTempName(String stem) {
+    return tempName(stem, TEMP_SEQUENCE.incrementAndGet());
+  }
+
   static String tempName(String stem, long sequence) {
-    return stem + "." + Long.toUnsignedString(sequence, 36) + TEMP_SUFFIX;
+    return stem + "." + PID_TAG + Long.toUnsignedString(sequence, 36) + TEMP_SUFFIX;
+  }
+
+  /**
+   * The pid in a temporary file's name, or -1 if the name carries none (a name of an older
+   * version, or not ours).
+   */
+  static long pidOfTemp(String fileName) {
+    if (!fileName.endsWith(TEMP_SUFFIX)) {
+      return -1;
+    }
+    int dash = fileName.lastIndexOf('-');
+    int dot = fileName.lastIndexOf('.', dash);
+    if (dash < 0 || dot < 0) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(fileName, dot + 1, dash, 36);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Whether {@code name} is a shard directory name: two lowercase hex digits. */

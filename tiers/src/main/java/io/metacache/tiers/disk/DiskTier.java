@@ -8,8 +8,6 @@ import io.metacache.spi.TierOperation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,113 +16,118 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * The disk tier: one file per entry under a directory, capped in bytes, least recently used
- * evicted first.
+ * The disk tier: one file per entry under a directory that any number of processes share, capped
+ * in bytes across all of them, least recently used evicted first.
  *
  * <h2>Files</h2>
  * An entry lives in {@code root/ab/cd/<32 hex>.mce} (two levels of 256 shards taken from the key's
  * leading bytes, which are hash bits and so spread evenly). The file is a fixed header
  * ({@link DiskFileHeader}: magic, version, key, expires-at, value length, XXH3-64 of the value and
- * of the header) followed by the value. A put writes a temporary file in the same shard directory,
- * forces it to disk ({@link FsyncPolicy}), and renames it over the entry with {@code ATOMIC_MOVE}.
- * A name therefore always refers to a complete file; a crash can leave only a stale temporary
- * file, deleted at the next open, or (with fsync off, or a lying disk) a file whose checksums fail,
- * which a read or the next open detects, deletes and counts as a corruption. A reader never gets
- * bytes that fail their checksum, and never allocates more than the file's real length, which is
- * itself checked against the header and the cap. The format is specified in
- * {@code docs/disk-format.md}.
+ * of the header) followed by the value. A put writes a temporary file named with its pid in the
+ * same shard directory, forces it to disk ({@link FsyncPolicy}), and renames it over the entry with
+ * {@code ATOMIC_MOVE}. A name therefore always refers to a complete file; a crash can leave only a
+ * stale temporary file, or (with fsync off, or a lying disk) a file whose checksums fail, which a
+ * read or a sweep detects, deletes and counts as a corruption. A reader never gets bytes that fail
+ * their checksum, and never allocates more than the file's real length, which is itself checked
+ * against the header and the cap. The format is specified in {@code docs/disk-format.md}.
  *
- * <h2>Index</h2>
- * {@link DiskIndex} holds every entry's file length and expires-at, in access order, in memory. It
- * is rebuilt at open by reading only the headers (file length and header checksum are checked;
- * the value checksum is checked on read), with files in modification-time order: across a restart
- * the LRU order degrades to write order, since reads are not written back to the files. The index
- * makes {@link #size}, the byte cap and {@link #removeExpired} cheap: a sweep visits only entries
- * that have expired, soonest first. The tier assumes it owns its directory: an OS file lock on
- * {@code disk.lock} keeps a second process (or a second open in this one) out.
+ * <h2>Sharing the directory</h2>
+ * Nothing about the entries is held in memory: the file system is the index, shared by every
+ * process. A read goes straight to the file named by the key, so a put in one process is visible
+ * to every other as soon as its rename returns, and a removal as soon as its unlink does. What
+ * the processes share beyond the files ({@link DiskDirectory}):
+ * <ul>
+ *   <li>the totals, bytes and entry files, in a mapped page ({@link DiskState}), updated with
+ *       atomic adds by every put and removal;</li>
+ *   <li>a shared lock on {@code disk.lock} held by every process that has the directory open; the
+ *       process that finds itself alone (an exclusive lock succeeds) recovers the directory before
+ *       it joins: temporary files, corrupt and expired entries, the totals counted from the
+ *       files;</li>
+ *   <li>{@code disk.sweep.lock}, taken with a non-blocking {@code tryLock} by the one process
+ *       that sweeps at a time. Every lock is one the OS drops when its process dies, and the only
+ *       one ever waited for is a lone process's recovery at open: no process can hang another.</li>
+ * </ul>
  *
- * <h2>Concurrency</h2>
- * One lock guards the index, the counters and every change to the entry files' names (rename,
- * delete). A writer encodes, writes and forces its temporary file outside the lock and takes it only
- * to rename and index. A reader takes it only to find and touch the key in the index, then reads the
- * file without it: a rename swaps the directory entry atomically and an open file keeps its inode, so
- * the reader gets the whole old value or the whole new one. A reader that finds a corrupt file
- * deletes it only if the index still holds the node it looked up, so it never deletes a file written
- * after its lookup.
+ * <h2>Recency and eviction</h2>
+ * Recency is the entry file's modification time, in the cache's clock: a put sets it, and a read
+ * sets it when it is more than {@link #TOUCH_INTERVAL_MILLIS} old (one {@code stat} per hit and
+ * at most one {@code utimensat} per file and interval, instead of a write per read). When a put
+ * takes the shared total over the cap, its process tries the sweep lock; the winner lists every
+ * entry file (a {@code stat} each, no file opened), corrects the totals by the count, and deletes
+ * the least recently modified until the total is at most {@link #LOW_WATER_PERCENT}% of the cap,
+ * so a sweep's cost is spread over a tenth of the cap's worth of puts. A loser goes on: the winner
+ * looks at the total again after it lets go of the lock, so a put that lost the election while the
+ * winner was finishing is still swept for. This is LRU at the granularity of the touch interval
+ * rather than the exact LRU one process could keep in memory; across a restart it is the same
+ * order, where an in-memory list degraded to write order.
+ *
+ * <h2>Races</h2>
+ * Puts and removals of one key in different processes are ordered by their renames and unlinks:
+ * the last wins, as with any file. The totals are estimates between sweeps: two processes
+ * replacing one key within microseconds, or a process killed between a rename and its add, leave
+ * them off by an entry until the next sweep or recovery counts the files. A reader that finds an
+ * expired or corrupt file removes it only if it is still that file
+ * ({@link DiskSweeper#removeIfStillBad}): it renames it aside first and puts back a good file that
+ * a writer renamed in place meanwhile.
  *
  * <h2>Failure</h2>
  * Every I/O failure (disk full, directory unwritable or replaced, I/O error) is a
  * {@link TierException} naming the tier, the path and the cause; a failed put removes its
  * temporary file. Nothing is cached about the directory, so once the fault is gone the next
- * operation works.
+ * operation works. Counters of evictions, corruptions and expirations are this tier's own; the
+ * entry and byte totals are the directory's.
  */
 public final class DiskTier implements Tier, EnumerableTier {
   static final String NAME = "disk";
-
-  /** Expired entries deleted per hold of the lock during a sweep, so readers get in between. */
-  private static final int SWEEP_CHUNK = 256;
+  /** A read moves an entry's recency forward only if it is older than this, in the cache's clock. */
+  static final long TOUCH_INTERVAL_MILLIS = 1_000;
+  /** A sweep for space evicts down to this share of the cap. */
+  static final int LOW_WATER_PERCENT = 90;
+  /** Sweeps one put may run before it leaves the rest to the next put (a bound on its latency). */
+  private static final int MAX_SWEEPS_PER_PUT = 2;
   private static final byte[] PROBE = {'p', 'i', 'n', 'g'};
 
   private final DiskLayout layout;
   private final DiskSettings settings;
   private final LongSupplier clock;
-  private final FileChannel lockChannel;
-  private final FileLock fileLock;
-  private final AtomicLong tempSequence = new AtomicLong(ThreadLocalRandom.current().nextLong());
+  private final DiskDirectory directory;
+  private final DiskState state;
+  private final DiskSweeper sweeper;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final DiskIndex index = new DiskIndex();  // guarded by lock
-  private long evictions;                           // guarded by lock
-  private long corruptions;                         // guarded by lock
-  private long expirations;                         // guarded by lock
-  private volatile boolean closed;
-
-  private DiskTier(DiskLayout layout, DiskSettings settings, LongSupplier clock, FileChannel lockChannel,
-      FileLock fileLock) {
+  private DiskTier(DiskLayout layout, DiskSettings settings, LongSupplier clock, DiskDirectory directory,
+      DiskSweeper sweeper) {
     this.layout = layout;
     this.settings = settings;
     this.clock = clock;
-    this.lockChannel = lockChannel;
-    this.fileLock = fileLock;
+    this.directory = directory;
+    this.state = directory.state();
+    this.sweeper = sweeper;
   }
 
   /**
-   * Opens the tier in {@code directory}, creating it if needed: takes the directory's lock, deletes
-   * stale temporary files, rebuilds the index from the entry headers and evicts down to the cap.
+   * Opens the tier in {@code directory}, creating it if needed, and joins the processes that have
+   * it open; a process that has it to itself first recovers it (see the class comment).
    */
   static DiskTier open(Path directory, DiskSettings settings, LongSupplier clock) {
     Path root = directory.toAbsolutePath().normalize();
     boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
-    DiskLayout layout = new DiskLayout(root, posix);
-    FileChannel lockChannel = null;
     try {
-      layout.createDirectories(root);
-      lockChannel = layout.openLockFile();
-      FileLock fileLock;
-      try {
-        fileLock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        throw new TierException(NAME, "directory " + root + " is already open in this process");
-      }
-      if (fileLock == null) {
-        throw new TierException(NAME, "directory " + root + " is in use by another process");
-      }
-      DiskTier tier = new DiskTier(layout, settings, clock, lockChannel, fileLock);
-      tier.rebuild();
-      return tier;
+      DiskLayout probe = new DiskLayout(root, posix);
+      probe.createDirectories(root);
+      DiskLayout layout = new DiskLayout(root.toRealPath(), posix);  // one hold per directory, however named
+      DiskSweeper sweeper = new DiskSweeper(layout, settings);
+      DiskDirectory shared = DiskDirectory.open(layout, state -> sweeper.recover(state, clock.getAsLong()));
+      return new DiskTier(layout, settings, clock, shared, sweeper);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(lockChannel);
       if (e instanceof TierException) {
         throw (TierException) e;
       }
@@ -137,130 +140,90 @@ public final class DiskTier implements Tier, EnumerableTier {
     return NAME;
   }
 
-  /** A snapshot of the tier's size and counters. */
+  /** A snapshot: the directory's entries and bytes (every process's), this tier's counters. */
   public DiskTierStats stats() {
-    lock.lock();
-    try {
-      return new DiskTierStats(index.size(), index.bytes(), settings.maxBytes(), evictions, corruptions,
-          expirations);
-    } finally {
-      lock.unlock();
-    }
+    return new DiskTierStats(state.entries(), state.bytes(), settings.maxBytes(), sweeper.evictions.get(),
+        sweeper.corruptions.get(), sweeper.expirations.get());
   }
 
   // ---------------------------------------------------------------- reads
 
   @Override
   public byte[] get(long keyHigh, long keyLow) {
+    ensureOpen();
     long now = clock.getAsLong();
-    DiskIndex.Node node;
-    lock.lock();
-    try {
-      ensureOpen();
-      node = index.touch(keyHigh, keyLow);
-      if (node == null) {
-        return null;
-      }
-      if (node.expiredAt(now)) {
-        deleteExpired(node);
-        return null;
-      }
-    } finally {
-      lock.unlock();
-    }
     Path file = layout.entryFile(keyHigh, keyLow);
+    DiskFiles.Read read;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      byte[] value = readValue(channel, keyHigh, keyLow, now);
-      if (value == null) {
-        discard(node, true);
-      }
-      return value;
+      read = DiskFiles.read(channel, keyHigh, keyLow, now, settings.maxBytes());
     } catch (NoSuchFileException e) {
-      discard(node, false);  // evicted or deleted since the lookup, or removed behind our back
       return null;
     } catch (IOException e) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        return null;  // a directory or other non-file under the name: not an entry, and not ours to delete
+      }
       throw failure("cannot read " + file, e);
+    }
+    if (read.verdict() == DiskFiles.Verdict.LIVE) {
+      touch(file, now);
+      return read.value();
+    }
+    try {
+      sweeper.removeIfStillBad(state, file, file.getFileName().toString().substring(0, DiskLayout.KEY_HEX_LENGTH),
+          now);
+    } catch (IOException e) {
+      throw failure("cannot delete " + (read.verdict() == DiskFiles.Verdict.EXPIRED ? "expired " : "corrupt ")
+          + file, e);
+    }
+    return null;
+  }
+
+  /** Moves the file's recency to {@code now} if it is older than the touch interval. */
+  private static void touch(Path file, long now) {
+    try {
+      long modified = Files.getLastModifiedTime(file).toMillis();
+      if (now - modified >= TOUCH_INTERVAL_MILLIS) {
+        Files.setLastModifiedTime(file, FileTime.fromMillis(now));
+      }
+    } catch (IOException e) {
+      // Gone, or replaced and not ours to touch: recency is a hint, and the read succeeded.
     }
   }
 
   /**
-   * Visits every unexpired entry: a snapshot of the index taken under the lock, then each file read
-   * without it and without touching the LRU order. Files that vanished or fail their checksums
-   * meanwhile are skipped (a later {@link #get} deletes corrupt ones).
+   * Visits every unexpired entry: the shard directories are listed and each file read, without
+   * touching recency. Files that vanish or fail their checksums meanwhile are skipped (a later
+   * {@link #get} deletes corrupt ones).
    */
   @Override
   public void forEachEntry(EntryVisitor visitor) {
-    List<DiskIndex.Node> nodes;
-    lock.lock();
-    try {
-      ensureOpen();
-      nodes = new ArrayList<>(index.nodes());
-    } finally {
-      lock.unlock();
-    }
+    ensureOpen();
     long now = clock.getAsLong();
-    for (DiskIndex.Node node : nodes) {
-      if (node.expiredAt(now)) {
-        continue;
-      }
-      Path file = layout.entryFile(node.keyHigh, node.keyLow);
-      byte[] value;
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        value = readValue(channel, node.keyHigh, node.keyLow, now);
-      } catch (NoSuchFileException e) {
-        continue;
-      } catch (IOException e) {
-        throw failure("cannot read " + file, e);
-      }
-      if (value != null) {
-        visitor.visit(node.keyHigh, node.keyLow, value);
-      }
-    }
-  }
-
-  /** The value in a file, or {@code null} if the file is torn, corrupt or not the key's. */
-  private byte[] readValue(FileChannel channel, long keyHigh, long keyLow, long now) throws IOException {
-    long length = channel.size();
-    // No valid file is longer than the cap (longer entries are never stored): refuse before reading.
-    if (length < DiskFileHeader.LENGTH || length > settings.maxBytes()) {
-      return null;
-    }
-    byte[] headerBytes = new byte[DiskFileHeader.LENGTH];
-    if (!readFully(channel, ByteBuffer.wrap(headerBytes), 0)) {
-      return null;
-    }
-    DiskFileHeader header = DiskFileHeader.decode(headerBytes);
-    if (header == null || header.keyHigh() != keyHigh || header.keyLow() != keyLow
-        || header.fileLength() != length) {
-      return null;
-    }
-    if (header.expiredAt(now)) {
-      return null;  // the index said otherwise, so the header is wrong: treat as corrupt
-    }
-    byte[] value = new byte[header.valueLength()];  // bounded by the file's real length, checked above
-    if (!readFully(channel, ByteBuffer.wrap(value), DiskFileHeader.LENGTH)
-        || DiskFileHeader.checksum(value) != header.valueChecksum()) {
-      return null;
-    }
-    return value;
-  }
-
-  /**
-   * Forgets {@code node} after a failed read, if the index still holds it (no write replaced it
-   * since the lookup); a corrupt file is deleted and counted.
-   */
-  private void discard(DiskIndex.Node node, boolean corrupt) {
-    lock.lock();
     try {
-      if (closed || !index.removeIfCurrent(node)) {
-        return;
-      }
-      if (corrupt) {
-        corruptions++;
-        deleteQuietly(layout.entryFile(node.keyHigh, node.keyLow));
-      }
-    } finally {
-      lock.unlock();
+      sweeper.forEachShard(shard -> {
+        String prefix = shard.getParent().getFileName().toString() + shard.getFileName();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+          for (Path file : files) {
+            String hex = DiskLayout.keyHexOfEntry(file.getFileName().toString());
+            if (hex == null || !hex.startsWith(prefix)) {
+              continue;
+            }
+            long keyHigh = DiskLayout.keyHigh(hex);
+            long keyLow = DiskLayout.keyLow(hex);
+            DiskFiles.Read read;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+              read = DiskFiles.read(channel, keyHigh, keyLow, now, settings.maxBytes());
+            } catch (NoSuchFileException e) {
+              continue;
+            }
+            if (read.verdict() == DiskFiles.Verdict.LIVE) {
+              visitor.visit(keyHigh, keyLow, read.value());
+            }
+          }
+        }
+      });
+    } catch (IOException e) {
+      throw failure("cannot walk " + layout.root(), e);
     }
   }
 
@@ -270,9 +233,10 @@ public final class DiskTier implements Tier, EnumerableTier {
   public void apply(List<TierOperation> batch) {
     ensureOpen();
     Set<Path> changedDirectories = settings.fsync() == FsyncPolicy.FULL ? new LinkedHashSet<>() : null;
+    boolean overCap = false;
     for (TierOperation op : batch) {
       if (op.kind() == TierOperation.Kind.PUT) {
-        put(op, changedDirectories);
+        overCap |= put(op, changedDirectories);
       } else {
         delete(op.keyHigh(), op.keyLow(), changedDirectories);
       }
@@ -280,9 +244,13 @@ public final class DiskTier implements Tier, EnumerableTier {
     if (changedDirectories != null) {
       forceDirectories(changedDirectories);
     }
+    if (overCap) {
+      sweepForSpace();
+    }
   }
 
-  private void put(TierOperation op, Set<Path> changedDirectories) {
+  /** Writes one entry; whether the shared total is now over the cap. */
+  private boolean put(TierOperation op, Set<Path> changedDirectories) {
     long keyHigh = op.keyHigh();
     long keyLow = op.keyLow();
     byte[] value = op.value();
@@ -292,11 +260,11 @@ public final class DiskTier implements Tier, EnumerableTier {
         || (op.expiresAtMillis() != 0 && op.expiresAtMillis() <= now)) {
       // Larger than the whole cap, or dead on arrival: not stored, and no older value may outlive it.
       delete(keyHigh, keyLow, changedDirectories);
-      return;
+      return false;
     }
     String hex = op.keyHex();
     Path directory = layout.shardDirectory(hex);
-    Path temp = directory.resolve(DiskLayout.tempName(hex, tempSequence.incrementAndGet()));
+    Path temp = directory.resolve(DiskLayout.nextTempName(hex));
     boolean renamed = false;
     try {
       if (changedDirectories != null && !Files.isDirectory(directory)) {
@@ -305,36 +273,34 @@ public final class DiskTier implements Tier, EnumerableTier {
       }
       DiskFileHeader header = DiskFileHeader.of(keyHigh, keyLow, op.expiresAtMillis(), value);
       try (FileChannel channel = createTemp(hex, directory, temp)) {
-        writeFully(channel, header.encode(), ByteBuffer.wrap(value));
+        DiskFiles.writeFully(channel, header.encode(), ByteBuffer.wrap(value));
+        // Recency is in the cache's clock, as the touches of reads are.
+        Files.setLastModifiedTime(temp, FileTime.fromMillis(now));
         if (settings.fsync() != FsyncPolicy.NONE) {
           channel.force(true);
         }
       }
-      lock.lock();
-      try {
-        ensureOpen();
-        Path target = directory.resolve(hex + DiskLayout.ENTRY_SUFFIX);
-        if (settings.fsync() == FsyncPolicy.NONE && index.contains(keyHigh, keyLow)) {
-          // Without fsync, replace by unlink and rename rather than rename over the old file: ext4
-          // (auto_da_alloc) starts writeback of a file renamed over another at once, which made a
-          // replacement 2.5x the cost of unlink and rename here; a reader meanwhile sees a miss.
-          Files.deleteIfExists(target);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        renamed = true;
-        index.put(new DiskIndex.Node(keyHigh, keyLow, fileLength, op.expiresAtMillis()));
-        evictOverCap();
-      } finally {
-        lock.unlock();
+      ensureOpen();
+      Path target = directory.resolve(hex + DiskLayout.ENTRY_SUFFIX);
+      long replaced = lengthOrMinusOne(target);
+      if (settings.fsync() == FsyncPolicy.NONE && replaced >= 0 && !Files.deleteIfExists(target)) {
+        // Without fsync, replace by unlink and rename rather than rename over the old file: ext4
+        // (auto_da_alloc) starts writeback of a file renamed over another at once, which made a
+        // replacement 2.5x the cost of unlink and rename here; a reader meanwhile sees a miss.
+        replaced = -1;  // another process removed it first, and counted that
       }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      renamed = true;
+      long total = state.add(fileLength - Math.max(0, replaced), replaced < 0 ? 1 : 0);
       if (changedDirectories != null) {
         changedDirectories.add(directory);
       }
+      return total > settings.maxBytes();
     } catch (IOException e) {
       throw failure("cannot write entry " + hex + " in " + directory, e);
     } finally {
       if (!renamed) {
-        deleteQuietly(temp);
+        DiskFiles.deleteQuietly(temp);
       }
     }
   }
@@ -359,31 +325,47 @@ public final class DiskTier implements Tier, EnumerableTier {
   }
 
   private void delete(long keyHigh, long keyLow, Set<Path> changedDirectories) {
+    ensureOpen();
     Path file = layout.entryFile(keyHigh, keyLow);
-    lock.lock();
     try {
-      ensureOpen();
-      // The file goes first: if that fails the index still describes the disk and a retry is exact.
-      if (Files.deleteIfExists(file) && changedDirectories != null) {
+      deleteCounted(file);
+      if (changedDirectories != null) {
         changedDirectories.add(file.getParent());
       }
-      index.remove(keyHigh, keyLow);
     } catch (IOException e) {
       throw failure("cannot delete " + file, e);
-    } finally {
-      lock.unlock();
     }
   }
 
-  /** Evicts least recently used entries until the total is within the cap. Call with the lock held. */
-  private void evictOverCap() {
-    while (index.bytes() > settings.maxBytes()) {
-      DiskIndex.Node eldest = index.eldest();
-      index.remove(eldest.keyHigh, eldest.keyLow);
-      evictions++;
-      // Best effort: a file that cannot be deleted now is not indexed, so never served; the next
-      // open indexes it again and evicts it then if there is still no room.
-      deleteQuietly(layout.entryFile(eldest.keyHigh, eldest.keyLow));
+  /** Deletes an entry file and takes it off the shared totals if this call is the one that deleted it. */
+  private void deleteCounted(Path file) throws IOException {
+    long length = lengthOrMinusOne(file);
+    if (length >= 0 && Files.deleteIfExists(file)) {
+      state.add(-length, -1);
+    }
+  }
+
+  private static long lengthOrMinusOne(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+    } catch (NoSuchFileException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Sweeps for space if no other thread or process is; then looks at the total again, since a put
+   * that lost the election while the sweep was finishing left the sweeping to it.
+   */
+  private void sweepForSpace() {
+    try {
+      for (int i = 0; i < MAX_SWEEPS_PER_PUT && state.bytes() > settings.maxBytes(); i++) {
+        if (!directory.trySweep(sweeper::sweepForSpace)) {
+          return;  // another one is sweeping, and will look again when it is done
+        }
+      }
+    } catch (IOException e) {
+      throw failure("cannot evict in " + layout.root(), e);
     }
   }
 
@@ -403,278 +385,83 @@ public final class DiskTier implements Tier, EnumerableTier {
 
   // ---------------------------------------------------------------- expiry and housekeeping
 
+  /**
+   * Removes expired (and corrupt) entry files, reading every header, if no other process is
+   * sweeping; returns how many expired entries this call removed (0 if another process sweeps).
+   * Also corrects the shared totals by the count and evicts if they are over the cap.
+   */
   @Override
   public long removeExpired(long nowMillis) {
-    long removed = 0;
-    while (true) {
-      lock.lock();
-      try {
-        ensureOpen();
-        for (int i = 0; i < SWEEP_CHUNK; i++) {
-          DiskIndex.Node node = index.soonestExpiring();
-          if (node == null || !node.expiredAt(nowMillis)) {
-            return removed;
-          }
-          deleteExpired(node);
-          removed++;
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /** Deletes an expired entry and counts it. Call with the lock held. */
-  private void deleteExpired(DiskIndex.Node node) {
-    Path file = layout.entryFile(node.keyHigh, node.keyLow);
+    ensureOpen();
+    long[] removed = {0};
     try {
-      Files.deleteIfExists(file);
+      directory.trySweep(s -> removed[0] = sweeper.sweepExpired(s, nowMillis));
     } catch (IOException e) {
-      throw failure("cannot delete expired " + file, e);
+      throw failure("cannot remove expired entries in " + layout.root(), e);
     }
-    index.remove(node.keyHigh, node.keyLow);
-    expirations++;
+    return removed[0];
   }
 
+  /** Deletes every entry file in the directory, whichever process wrote it. */
   @Override
   public void clear() {
-    lock.lock();
+    ensureOpen();
     try {
-      ensureOpen();
-      for (DiskIndex.Node node : index.nodes()) {
-        Path file = layout.entryFile(node.keyHigh, node.keyLow);
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          throw failure("cannot delete " + file, e);
-        }
-        index.remove(node.keyHigh, node.keyLow);
-      }
-      // Entry files the index lost track of (an eviction whose delete failed) go too.
-      forEachShard(shard -> {
+      sweeper.forEachShard(shard -> {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
           for (Path file : files) {
             if (DiskLayout.keyHexOfEntry(file.getFileName().toString()) != null) {
-              Files.deleteIfExists(file);
+              deleteCounted(file);
             }
           }
         }
       });
     } catch (IOException e) {
       throw failure("cannot clear " + layout.root(), e);
-    } finally {
-      lock.unlock();
     }
   }
 
   @Override
   public void ping() {
     ensureOpen();
-    Path probe = layout.root().resolve(DiskLayout.tempName("ping", tempSequence.incrementAndGet()));
+    Path probe = layout.root().resolve(DiskLayout.nextTempName("ping"));
     try {
       try (FileChannel channel = layout.createPrivateFile(probe)) {
-        writeFully(channel, ByteBuffer.wrap(PROBE));
+        DiskFiles.writeFully(channel, ByteBuffer.wrap(PROBE));
         if (settings.fsync() != FsyncPolicy.NONE) {
           channel.force(true);
         }
       }
       Files.delete(probe);
     } catch (IOException e) {
-      deleteQuietly(probe);
+      DiskFiles.deleteQuietly(probe);
       throw failure("cannot write a probe file in " + layout.root(), e);
     }
   }
 
+  /** Entry files in the directory, from the shared total (exact after a sweep or a lone open). */
   @Override
   public long size() {
-    lock.lock();
-    try {
-      return index.size();
-    } finally {
-      lock.unlock();
-    }
+    return state.entries();
   }
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        fileLock.release();
-      } catch (IOException e) {
-        // Closing the channel below releases it as well.
-      }
-      closeQuietly(lockChannel);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  // ---------------------------------------------------------------- open: scan and rebuild
-
-  /** An entry file found by the scan at open. */
-  private record Found(DiskIndex.Node node, long modifiedMillis, String keyHex) {}
-
-  /**
-   * Deletes stale temporary files and corrupt or expired entries, then indexes the rest oldest
-   * modification first, so the least recently written is evicted first.
-   */
-  private void rebuild() throws IOException {
-    long now = clock.getAsLong();
-    List<Found> found = new ArrayList<>();
-    lock.lock();
-    try {
-      try (DirectoryStream<Path> top = Files.newDirectoryStream(layout.root())) {
-        for (Path path : top) {
-          if (path.getFileName().toString().endsWith(DiskLayout.TEMP_SUFFIX)) {
-            Files.deleteIfExists(path);  // a probe from a crashed ping
-          }
-        }
-      }
-      forEachShard(shard -> {
-        String prefix = shard.getParent().getFileName().toString() + shard.getFileName();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
-          for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (name.endsWith(DiskLayout.TEMP_SUFFIX)) {
-              Files.deleteIfExists(file);  // a put interrupted by a crash
-              continue;
-            }
-            String hex = DiskLayout.keyHexOfEntry(name);
-            if (hex != null && hex.startsWith(prefix)) {
-              scanEntry(file, hex, now, found);
-            }
-          }
-        }
-      });
-      found.sort(Comparator.comparingLong(Found::modifiedMillis).thenComparing(Found::keyHex));
-      for (Found f : found) {
-        index.put(f.node());
-      }
-      evictOverCap();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void scanEntry(Path file, String hex, long now, List<Found> found) throws IOException {
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    if (!attributes.isRegularFile()) {
-      return;  // not ours: left alone
-    }
-    DiskFileHeader header = null;
-    long length = attributes.size();
-    if (length >= DiskFileHeader.LENGTH) {
-      byte[] headerBytes = new byte[DiskFileHeader.LENGTH];  // only the header is read at open
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        if (readFully(channel, ByteBuffer.wrap(headerBytes), 0)) {
-          header = DiskFileHeader.decode(headerBytes);
-        }
-      }
-    }
-    long keyHigh = DiskLayout.keyHigh(hex);
-    long keyLow = DiskLayout.keyLow(hex);
-    if (header == null || header.keyHigh() != keyHigh || header.keyLow() != keyLow
-        || header.fileLength() != length) {
-      Files.deleteIfExists(file);
-      corruptions++;
-    } else if (header.expiredAt(now)) {
-      Files.deleteIfExists(file);
-      expirations++;
-    } else if (length > settings.maxBytes()) {
-      Files.deleteIfExists(file);  // valid, but the cap was lowered below it since it was written
-      evictions++;
-    } else {
-      found.add(new Found(new DiskIndex.Node(keyHigh, keyLow, length, header.expiresAtMillis()),
-          attributes.lastModifiedTime().toMillis(), hex));
-    }
-  }
-
-  @FunctionalInterface
-  private interface ShardVisitor {
-    void visit(Path shard) throws IOException;
-  }
-
-  /** Visits every second-level shard directory ({@code root/ab/cd}) that exists. */
-  private void forEachShard(ShardVisitor visitor) throws IOException {
-    try (DirectoryStream<Path> top = Files.newDirectoryStream(layout.root())) {
-      for (Path first : top) {
-        if (!DiskLayout.isShardName(first.getFileName().toString())
-            || !Files.isDirectory(first, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        try (DirectoryStream<Path> seconds = Files.newDirectoryStream(first)) {
-          for (Path second : seconds) {
-            if (DiskLayout.isShardName(second.getFileName().toString())
-                && Files.isDirectory(second, LinkOption.NOFOLLOW_LINKS)) {
-              visitor.visit(second);
-            }
-          }
-        }
-      }
+    if (closed.compareAndSet(false, true)) {
+      directory.release();
     }
   }
 
   // ---------------------------------------------------------------- helpers
 
   private void ensureOpen() {
-    if (closed) {
+    if (closed.get()) {
       throw new TierException(NAME, "closed");
     }
   }
 
   private static TierException failure(String what, Exception cause) {
     return new TierException(NAME, what + ": " + cause, cause);
-  }
-
-  /** Reads until {@code buffer} is full; {@code false} if the file ends first. */
-  private static boolean readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-    long at = position;
-    while (buffer.hasRemaining()) {
-      int n = channel.read(buffer, at);
-      if (n < 0) {
-        return false;
-      }
-      at += n;
-    }
-    return true;
-  }
-
-  private static void writeFully(FileChannel channel, ByteBuffer... buffers) throws IOException {
-    long remaining = 0;
-    for (ByteBuffer b : buffers) {
-      remaining += b.remaining();
-    }
-    while (remaining > 0) {
-      remaining -= channel.write(buffers);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // Left for the next open's scan, which deletes temporary and unindexed-over-cap files.
-    }
-  }
-
-  private static void closeQuietly(FileChannel channel) {
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // Nothing to do: the channel is unusable either way.
-      }
-    }
   }
 
   @Override

@@ -54,6 +54,15 @@ import org.slf4j.LoggerFactory;
  * partial index over expiring rows only, so the sweep deletes in bounded chunks without a scan,
  * and {@code get} filters expired rows itself between sweeps.
  *
+ * <p><b>Many processes.</b> Any number of processes may open one file at once, each with its
+ * own writer and readers: WAL lets their readers run beside any one writer, {@code BEGIN
+ * IMMEDIATE} queues their write transactions on SQLite's write lock, and every connection has the
+ * busy timeout. The few conflicts SQLite reports without waiting (two processes switching a fresh
+ * file to WAL, a WAL index being rebuilt after a process died) are retried until the busy timeout
+ * has passed ({@link BusyRetry}). The migration re-reads the version inside its {@code BEGIN
+ * IMMEDIATE}, so two processes opening a fresh file create the schema once. The locks are the
+ * OS's, dropped when a process dies, so a process killed in a transaction holds no one up.
+ *
  * <p><b>Failure.</b> Every failure is a {@link TierException} that names the tier, the file, the
  * SQLite result code and the cause. A lock held by another connection is waited for up to the busy
  * timeout, then the operation fails and the connection stays usable; a connection that failed in
@@ -88,17 +97,25 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
   static SqliteTier open(Path file, SqliteSettings settings, LongSupplier clockMillis, List<Migration> migrations) {
     SqliteConnections connections = new SqliteConnections(file, settings);
     SchemaMigrator migrator = new SchemaMigrator(file, migrations);
-    Connection c = null;
-    try {
-      c = connections.openWriter();
-      int version = migrator.migrate(c);
-      return new SqliteTier(connections, clockMillis, new WriterConnection(connections, c), version);
-    } catch (SQLException e) {
-      SqliteConnections.closeQuietly(c);
-      throw SqliteFailures.failure("opening the database", file, settings, e);
-    } catch (RuntimeException | Error e) {
-      SqliteConnections.closeQuietly(c);
-      throw e;
+    // Processes opening one fresh file at once contend for the lock that switching it to WAL and
+    // migrating it take; SQLite reports some of these conflicts at once, without calling the busy
+    // handler, so the whole open is retried until the busy timeout has passed.
+    BusyRetry retry = new BusyRetry(settings.busyTimeoutMillis());
+    while (true) {
+      Connection c = null;
+      try {
+        c = connections.openWriter();
+        int version = migrator.migrate(c);
+        return new SqliteTier(connections, clockMillis, new WriterConnection(connections, c), version);
+      } catch (SQLException e) {
+        SqliteConnections.closeQuietly(c);
+        if (!retry.again(e)) {
+          throw SqliteFailures.failure("opening the database", file, settings, e);
+        }
+      } catch (RuntimeException | Error e) {
+        SqliteConnections.closeQuietly(c);
+        throw e;
+      }
     }
   }
 

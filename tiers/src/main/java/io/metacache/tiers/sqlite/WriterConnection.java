@@ -48,12 +48,18 @@ final class WriterConnection implements AutoCloseable {
       if (closed) {
         throw new TierException(SqliteTierProvider.NAME, action + ": the tier is closed");
       }
-      try {
-        ensureOpen();
-        plain.execute("BEGIN IMMEDIATE");
-      } catch (SQLException e) {
-        retireUnlessSound(e);
-        throw SqliteFailures.failure(action, connections.file(), connections.settings(), e);
+      BusyRetry retry = new BusyRetry(connections.settings().busyTimeoutMillis());
+      while (true) {
+        try {
+          ensureOpen();
+          plain.execute("BEGIN IMMEDIATE");
+          break;
+        } catch (SQLException e) {
+          retireUnlessSound(e);
+          if (!retry.again(e)) {
+            throw SqliteFailures.failure(action, connections.file(), connections.settings(), e);
+          }
+        }
       }
       try {
         T result = work.run(this);

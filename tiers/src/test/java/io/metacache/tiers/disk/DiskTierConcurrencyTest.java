@@ -23,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskTierConcurrencyTest {
   static final int KEYS = 8;
   static final int READERS = 3;
-  static final long RUN_MILLIS = 1500;
+  /** Writes and hits that must have raced before the run stops. */
+  static final long ENOUGH = 300;
+  /** Hang guard for the run. */
+  static final long GUARD_SECONDS = 120;
 
   @TempDir Path dir;
 
@@ -85,15 +88,20 @@ class DiskTierConcurrencyTest {
         }));
       }
       start.countDown();
-      Thread.sleep(RUN_MILLIS);
+      // Run until enough overwrites and hits have raced, however fast the machine is.
+      long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+      while ((writes.get() < ENOUGH || hits.get() < ENOUGH) && System.nanoTime() - guard < 0
+          && futures.stream().noneMatch(Future::isDone)) {
+        Thread.sleep(10);
+      }
       stop.set(true);
       for (Future<?> f : futures) {
         f.get(10, TimeUnit.SECONDS);  // rethrows a reader's assertion failure
       }
       pool.shutdown();
 
-      assertThat(writes.get()).isGreaterThan(100);
-      assertThat(hits.get()).isGreaterThan(100);
+      assertThat(writes.get()).isGreaterThanOrEqualTo(ENOUGH);
+      assertThat(hits.get()).isGreaterThanOrEqualTo(ENOUGH);
       assertThat(tier.stats().corruptions()).isZero();
       assertThat(tier.stats().evictions()).isPositive();
       assertThat(tier.stats().bytes()).isLessThanOrEqualTo(tier.stats().maxBytes());

@@ -7,12 +7,15 @@ import static io.metacache.tiers.disk.DiskTierFixture.put;
 import static io.metacache.tiers.disk.DiskTierFixture.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metacache.spi.Keys;
 import io.metacache.spi.TierOperation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -24,7 +27,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 
-/** The disk tier against a model: an access-ordered map with the same byte cap and expiry. */
+/**
+ * The disk tier against a model: a map whose entries carry a recency stamp (set by a put, moved by
+ * a read at most once per touch interval), with the same byte cap, low-water mark and expiry.
+ */
 class DiskTierPropertiesTest {
   static final long CAP = 1024;
   static final int KEYS = 8;
@@ -52,12 +58,25 @@ class DiskTierPropertiesTest {
         Tuple.of(4, key.map(Get::new)),
         Tuple.of(1, key.map(Delete::new)),
         Tuple.of(1, Arbitraries.integers().between(1, 30).map(Advance::new)),
+        Tuple.of(1, Arbitraries.integers().between(300, 1200).map(Advance::new)),
         Tuple.of(1, Arbitraries.just(new Sweep())));
     return op.list().ofMaxSize(60);
   }
 
-  /** The model's entry: the value and its expires-at. */
-  private record Entry(byte[] value, long expiresAt) {
+  /** The model's entry: the value, its expires-at, and its recency stamp. */
+  private static final class Entry {
+    final byte[] value;
+    final long expiresAt;
+    final String hex;
+    long stamp;
+
+    Entry(byte[] value, long expiresAt, String hex, long stamp) {
+      this.value = value;
+      this.expiresAt = expiresAt;
+      this.hex = hex;
+      this.stamp = stamp;
+    }
+
     long fileLength() {
       return DiskFileHeader.LENGTH + value.length;
     }
@@ -71,7 +90,8 @@ class DiskTierPropertiesTest {
   void behavesLikeAnLruMapWithTheSameCapAndExpiry(@ForAll("ops") List<Op> ops) throws IOException {
     Path dir = Files.createTempDirectory("disk-tier-property");
     DiskTierFixture fx = new DiskTierFixture(dir);
-    LinkedHashMap<Integer, Entry> model = new LinkedHashMap<>(16, 0.75f, true);
+    Map<Integer, Entry> model = new HashMap<>();
+    long lowWater = CAP * DiskTier.LOW_WATER_PERCENT / 100;
     long modelBytes = 0;
     long modelEvictions = 0;
     try (DiskTier tier = fx.open(CAP)) {
@@ -80,17 +100,25 @@ class DiskTierPropertiesTest {
         step++;
         long now = fx.clock.get();
         if (op instanceof Put p) {
-          Entry e = new Entry(value(p.length(), step), p.ttlMillis() == 0 ? 0 : now + p.ttlMillis());
-          put(tier, p.key(), e.value(), e.expiresAt());
+          Entry e = new Entry(value(p.length(), step), p.ttlMillis() == 0 ? 0 : now + p.ttlMillis(),
+              Keys.hex(high(p.key()), low(p.key())), now);
+          put(tier, p.key(), e.value, e.expiresAt);
           Entry old = model.remove(p.key());
           modelBytes -= old == null ? 0 : old.fileLength();
           if (e.fileLength() <= CAP) {
             model.put(p.key(), e);
             modelBytes += e.fileLength();
-            for (Iterator<Entry> it = model.values().iterator(); modelBytes > CAP; ) {
-              modelBytes -= it.next().fileLength();
-              it.remove();
-              modelEvictions++;
+            if (modelBytes > CAP) {
+              // Least recently used first, ties in key order, down to the low-water mark.
+              List<Map.Entry<Integer, Entry>> order = new ArrayList<>(model.entrySet());
+              order.sort(Comparator.comparingLong((Map.Entry<Integer, Entry> x) -> x.getValue().stamp)
+                  .thenComparing(x -> x.getValue().hex));
+              for (Iterator<Map.Entry<Integer, Entry>> it = order.iterator(); modelBytes > lowWater; ) {
+                Map.Entry<Integer, Entry> eldest = it.next();
+                model.remove(eldest.getKey());
+                modelBytes -= eldest.getValue().fileLength();
+                modelEvictions++;
+              }
             }
           }
         } else if (op instanceof Get g) {
@@ -100,7 +128,10 @@ class DiskTierPropertiesTest {
             modelBytes -= e.fileLength();
             e = null;
           }
-          assertThat(get(tier, g.key())).as("step %d: %s", step, op).isEqualTo(e == null ? null : e.value());
+          if (e != null && now - e.stamp >= DiskTier.TOUCH_INTERVAL_MILLIS) {
+            e.stamp = now;
+          }
+          assertThat(get(tier, g.key())).as("step %d: %s", step, op).isEqualTo(e == null ? null : e.value);
         } else if (op instanceof Delete d) {
           tier.apply(List.of(TierOperation.delete(high(d.key()), low(d.key()))));
           Entry old = model.remove(d.key());

@@ -76,4 +76,28 @@ class DiskTierRestartTest {
       assertThat(tier.stats().corruptions()).isZero();
     }
   }
+
+  @Test
+  void aSweepDeletesTemporaryFilesOfDeadProcessesOnlyAndALoneOpenDeletesAll() throws Exception {
+    DiskTierFixture fx = new DiskTierFixture(dir);
+    Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(gone.waitFor()).isZero();
+    String stem = fx.file(1).getFileName().toString().replace(".mce", "");
+    Path dead = fx.shard(1).resolve(stem + "." + Long.toString(gone.pid(), 36) + "-1.tmp");
+    Path live = fx.shard(1).resolve(stem + "." + Long.toString(ProcessHandle.current().pid(), 36) + "-999999.tmp");
+    try (DiskTier tier = fx.open(1L << 20)) {
+      put(tier, 1, value(10, 1));
+      // As a killed writer and a live one in the middle of a put would leave them.
+      Files.write(dead, value(100, 2));
+      Files.write(live, value(100, 3));
+      tier.removeExpired(fx.clock.get());
+      assertThat(dead).as("temporary file of a dead process").doesNotExist();
+      assertThat(live).as("temporary file of a live process").exists();
+    }
+    try (DiskTier tier = fx.open(1L << 20)) {
+      assertThat(fx.tempFiles()).as("a process that has the directory to itself deletes every one").isEmpty();
+      assertThat(get(tier, 1)).isEqualTo(value(10, 1));
+    }
+  }
 }

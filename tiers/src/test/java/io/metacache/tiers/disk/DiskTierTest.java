@@ -207,11 +207,17 @@ class DiskTierTest {
   }
 
   @Test
-  void secondOpenOfTheSameDirectoryIsRefused() {
-    assertThatThrownBy(() -> fx.open(1L << 20))
-        .isInstanceOf(TierException.class)
-        .hasMessageContaining("disk")
-        .hasMessageContaining("already open");
+  void secondOpenInTheSameProcessSharesTheDirectory() {
+    try (DiskTier other = fx.open(1L << 20)) {
+      put(tier, 1, value(100, 1));
+      assertThat(get(other, 1)).as("a put through one tier is seen through the other").isEqualTo(value(100, 1));
+      other.apply(List.of(TierOperation.delete(high(1), low(1))));
+      assertThat(get(tier, 1)).as("a removal through one is seen through the other").isNull();
+      put(other, 2, value(10, 2));
+      assertThat(tier.stats().entries()).isEqualTo(1);
+      assertThat(tier.stats().bytes()).isEqualTo(DiskFileHeader.LENGTH + 10);
+    }
+    assertThat(get(tier, 2)).as("closing one leaves the other working").isEqualTo(value(10, 2));
   }
 
   @Test
