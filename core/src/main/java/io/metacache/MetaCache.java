@@ -103,6 +103,13 @@ import org.slf4j.LoggerFactory;
  * {@link #health()} shows each tier as UP, DEGRADED or DOWN with its circuit, last error and read
  * latency percentiles.
  *
+ * <h2>Shared statistics</h2>
+ * While open, a cache whose directory exists publishes its figures (stats, health, write-behind)
+ * into {@code <dir>/procs/<pid>-<id>.counters}, a mapped file of Agrona counters, so that
+ * {@code metacache stats} shows every process using the directory. A daemon thread copies them
+ * every {@value #SHARED_STATS_INTERVAL_PROPERTY} (100 ms); the request path is unchanged. See
+ * {@code io.metacache.counters} and {@code docs/process-counters.md}.
+ *
  * <h2>Queryable tiers</h2>
  * A tier that stores queryable columns ({@link DescribedTier}, SQLite) gets a describer that
  * transcodes each entry's metadata to JSON ({@link EntryCodec#summarize}); a tier that indexes

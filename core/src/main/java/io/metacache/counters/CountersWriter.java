@@ -15,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -32,9 +35,12 @@ import org.agrona.concurrent.status.CountersManager;
  * The file is written under a temporary name, locked, filled, given its first figures and marked
  * live, and only then renamed to its {@code .counters} name (a rename keeps the inode, so the lock
  * stays). A reader therefore never meets a published file that is unlocked because its owner has
- * not locked it yet, nor one without figures. Its blocks are written out (zeros) before it is
- * mapped, so a full disk fails the creation with an {@code IOException} instead of a fault on a
- * later store into the mapping.
+ * not locked it yet, nor one without figures. Its blocks are written (zeros) before it is mapped,
+ * so a full disk fails the creation with an {@code IOException} instead of a fault on a later
+ * store into the mapping. It is never forced to disk: it matters only while its owner lives.
+ *
+ * <p>The folder is created {@code 0700} and the file {@code 0600} (given at creation, as the disk
+ * tier does): a label holds a command line.
  *
  * <h2>Closing a descriptor releases the process's locks</h2>
  * POSIX record locks belong to the process and the file: closing <em>any</em> descriptor of the
@@ -71,12 +77,20 @@ final class CountersWriter implements AutoCloseable {
     this.tierNames = List.copyOf(tierNames);
     int counters = CounterType.processWideCount() + CounterType.perTierCount() * tierNames.size();
     int length = fileLength(counters);
-    Files.createDirectories(directory);
+    boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
+    if (posix) {
+      Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(directory);
+    }
     String name = fileName(pid, instanceId);
     this.file = directory.resolve(name).toAbsolutePath().normalize();
     this.temporary = file.resolveSibling(name.substring(0, name.length() - SUFFIX.length()) + TEMPORARY_SUFFIX);
-    this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+    Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
+    this.channel = posix
+        ? FileChannel.open(temporary, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+        : FileChannel.open(temporary, options);
     try {
       this.lock = channel.tryLock(LOCK_POSITION, 1, false);
       if (lock == null) {
@@ -86,7 +100,6 @@ final class CountersWriter implements AutoCloseable {
       while (zeros.hasRemaining()) {
         channel.write(zeros, zeros.position());
       }
-      channel.force(false);
       MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
       this.buffer = new UnsafeBuffer(mapped);
       int metadataLength = metadataLength(counters);
