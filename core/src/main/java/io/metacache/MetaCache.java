@@ -104,6 +104,13 @@ import org.slf4j.LoggerFactory;
  * {@link #health()} shows each tier as UP, DEGRADED or DOWN with its circuit, last error and read
  * latency percentiles.
  *
+ * <h2>Shared statistics</h2>
+ * While open, a cache whose directory exists publishes its figures (stats, health, write-behind)
+ * into {@code <dir>/procs/<pid>-<id>.counters}, a mapped file of Agrona counters, so that
+ * {@code metacache stats} shows every process using the directory. A daemon thread copies them
+ * every {@value #SHARED_STATS_INTERVAL_PROPERTY} (100 ms); the request path is unchanged. See
+ * {@code io.metacache.counters} and {@code docs/process-counters.md}.
+ *
  * <h2>Queryable tiers</h2>
  * A tier that stores queryable columns ({@link DescribedTier}, SQLite) gets a describer that
  * transcodes each entry's metadata to JSON ({@link EntryCodec#summarize}); a tier that indexes
@@ -125,6 +132,15 @@ public final class MetaCache implements AutoCloseable {
   /** How often each lower tier is pinged for {@link #health()}; {@code 0} turns probing off. */
   public static final String HEALTH_PROBE_INTERVAL_PROPERTY = "metacache.health.probe-interval";
   static final Duration DEFAULT_HEALTH_PROBE_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * {@code false} stops this cache publishing its live figures to {@code <cache dir>/procs/} for
+   * {@code metacache stats} (default {@code true}; see {@code docs/process-counters.md}).
+   */
+  public static final String SHARED_STATS_PROPERTY = "metacache.stats.shared";
+  /** How often the shared figures are published (default 100ms). */
+  public static final String SHARED_STATS_INTERVAL_PROPERTY = "metacache.stats.shared.interval";
+  /** What {@code metacache stats} shows for this process (default: the JVM's main class and arguments). */
+  public static final String SHARED_STATS_LABEL_PROPERTY = "metacache.stats.label";
 
   private final CacheConfig config;
   private final LongSupplier clock;
@@ -151,9 +167,11 @@ public final class MetaCache implements AutoCloseable {
   private final IndexKeeper indexKeeper;
   private final OperationTtls operationTtls;
   private final KeyValueCache keyValue;
+  private final io.metacache.counters.CountersPublisher sharedStats; // null when off or not possible
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
     IndexKeeper.Mode indexMode = IndexKeeper.mode(b.properties.apply(IndexKeeper.PROPERTY));
+    SharedStats.Settings shared = SharedStats.settings(b.properties); // validated before anything opens
     this.config = config;
     this.clock = b.clock;
     this.codec = codec;
@@ -263,6 +281,7 @@ public final class MetaCache implements AutoCloseable {
       long sweepNanos = config.expirySweepInterval().toNanos();
       expirySweeper.scheduleWithFixedDelay(this::sweepLowerTiers, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
     }
+    this.sharedStats = SharedStats.start(this, shared); // last: its thread reads the whole cache
   }
 
   private static Duration probeInterval(Function<String, String> properties) {
@@ -945,6 +964,9 @@ public final class MetaCache implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("tier {} failed to close: {}", tier.name(), e.toString());
       }
+    }
+    if (sharedStats != null) {
+      sharedStats.close(); // the final figures, while the memory tier can still report them
     }
     memory.close();
   }

@@ -19,6 +19,9 @@ class ReadmeDocumentsEveryPropertyTest {
     properties.addAll(MetaCache.WRITE_BEHIND_PROPERTIES);
     properties.add(MetaCache.TIERS_PROPERTY);
     properties.add(MetaCache.REDIS_URI_PROPERTY);
+    properties.add(MetaCache.SHARED_STATS_PROPERTY);
+    properties.add(MetaCache.SHARED_STATS_INTERVAL_PROPERTY);
+    properties.add(MetaCache.SHARED_STATS_LABEL_PROPERTY);
     for (String property : properties) {
       assertThat(text).as("README documents %s", property).contains("| `" + property + "`");
     }

@@ -19,6 +19,17 @@ final class CacheOptions {
   String redisUri;
 
   MetaCache open() {
+    apply();
+    return MetaCache.fromSystemProperties();
+  }
+
+  /** The cache directory {@link #open()} would use, without opening anything. */
+  java.nio.file.Path cacheDirectory() {
+    apply();
+    return CacheConfig.fromSystemProperties().cacheDirectory();
+  }
+
+  private void apply() {
     if (cacheDir != null) {
       System.setProperty(CacheConfig.CACHE_DIR, cacheDir.toString());
     }
@@ -28,6 +39,5 @@ final class CacheOptions {
     if (redisUri != null) {
       System.setProperty(MetaCache.REDIS_URI_PROPERTY, redisUri);
     }
-    return MetaCache.fromSystemProperties();
   }
 }

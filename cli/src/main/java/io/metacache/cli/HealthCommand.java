@@ -2,6 +2,9 @@ package io.metacache.cli;
 
 import io.metacache.MetaCache;
 import io.metacache.TierHealth;
+import io.metacache.counters.ProcessRow;
+import io.metacache.counters.ProcessStatsReader;
+import io.metacache.counters.TierState;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,13 +17,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Prints each tier's health; exits 2 if any tier is not UP. */
-@Command(name = "health", description = "Health of every tier (exit status 2 if any is not UP).")
+/**
+ * Prints each tier's health: this process's (after a round trip through every tier), then that of
+ * every other live process using the cache directory, from its counters file. Exits 2 if any tier
+ * of any of them is not UP.
+ */
+@Command(name = "health", description = "Health of every tier, of this and every live process using the cache "
+    + "(exit status 2 if any is not UP).")
 final class HealthCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CacheOptions cacheOptions;
 
-  @Option(names = "--json", description = "A JSON array.") boolean json;
+  @Option(names = "--json", description = "A JSON array, one element per process and tier.") boolean json;
 
   @Override
   public Integer call() {
@@ -32,27 +40,46 @@ final class HealthCommand implements Callable<Integer> {
       cache.flush();
       cache.keyValue().delete(probe);
       cache.flush();
+      long self = ProcessHandle.current().pid();
       List<Object> rows = new ArrayList<>();
       boolean allUp = true;
+      if (!json) {
+        out.printf("%-8s %-8s %-9s %-10s %s%n", "PID", "TIER", "STATUS", "CIRCUIT", "LAST ERROR");
+      }
       for (TierHealth h : cache.health()) {
         allUp &= h.status() == TierHealth.Status.UP;
-        if (json) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("tier", h.tier());
-          row.put("status", h.status().name());
-          row.put("circuit", h.circuit());
-          row.put("lastError", h.lastError());
-          row.put("readP99Micros", h.readLatency().p99() / 1000);
-          rows.add(row);
-        } else {
-          out.printf("%-8s %-9s circuit=%-9s %s%n", h.tier(), h.status(), h.circuit(),
-              h.lastError() == null ? "" : "last error: " + h.lastError());
+        row(out, rows, self, true, h.tier(), h.status(), h.circuit(), h.lastError(), h.readLatency().p99());
+      }
+      for (ProcessRow p : ProcessStatsReader.of(cache.config().cacheDirectory()).read().others()) {
+        for (TierState t : p.figures().tiers()) {
+          allUp &= t.status() == TierHealth.Status.UP;
+          row(out, rows, p.pid(), false, t.tier(), t.status(), t.circuit().name(), t.lastError(), t.readP99Nanos());
         }
       }
       if (json) {
         out.println(Json.write(rows));
+      } else {
+        out.println("* this process");
       }
       return allUp ? 0 : 2;
+    }
+  }
+
+  private void row(PrintWriter out, List<Object> rows, long pid, boolean self, String tier, TierHealth.Status status,
+      String circuit, String lastError, long readP99Nanos) {
+    if (json) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("pid", pid);
+      row.put("self", self);
+      row.put("tier", tier);
+      row.put("status", status.name());
+      row.put("circuit", circuit);
+      row.put("lastError", lastError);
+      row.put("readP99Micros", readP99Nanos / 1000);
+      rows.add(row);
+    } else {
+      out.println(String.format("%-8s %-8s %-9s %-10s %s", pid + (self ? "*" : ""), tier, status, circuit,
+          lastError == null ? "" : lastError).stripTrailing());
     }
   }
 }
