@@ -70,6 +70,10 @@ final class CacheEnumerator {
   }
 
   private void offer(long hi, long lo, byte[] bytes, long now, Set<Key> seen, Visitor visitor) {
+    if (Tombstone.is(bytes)) {
+      seen.add(new Key(hi, lo)); // invalidated: the copies lower tiers may still hold are gone too
+      return;
+    }
     CacheEntry entry;
     try {
       entry = codec.decode(bytes);

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 final class IndexKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(IndexKeeper.class);
+  private final Object feedLock = new Object();
+  private volatile ChangeFeed feed;
+  private volatile StoredEntries feedEntries;
 
   /** When the query index is rebuilt from the tiers: {@code lazy}, {@code eager} or {@code off}. */
   static final String PROPERTY = "metacache.query.index";
@@ -136,10 +139,63 @@ final class IndexKeeper {
     }
   }
 
+  /** Loads an entry another process stored, or null if it is gone. */
+  interface StoredEntries {
+    CacheEntry load(long hi, long lo);
+  }
+
+  /**
+   * Follows the changes other processes of a shared cache directory make ({@link ChangeFeed}):
+   * applied before each query, so a query sees every put and removal any process made before it.
+   */
+  void followChanges(ChangeFeed feed, StoredEntries stored) {
+    this.feed = feed;
+    this.feedEntries = stored;
+  }
+
+  /** Applies the other processes' changes; a gap in the feed (lapped, dead publisher) rebuilds the index. */
+  private void catchUp() {
+    ChangeFeed f = feed;
+    if (f == null) {
+      return;
+    }
+    synchronized (feedLock) {
+      if (!loaded) {
+        f.skipToTail(); // the rebuild about to run reads the tiers, which show those changes
+        return;
+      }
+      if (!f.poll(this::applyChange)) {
+        LOG.info("query index: changes of other processes were lost (the feed lapped this process);"
+            + " rebuilding from the tiers");
+        synchronized (loadLock) {
+          index.clear();
+          loaded = false;
+        }
+        f.skipToTail();
+      }
+    }
+  }
+
+  private void applyChange(int type, long hi, long lo) {
+    switch (type) {
+      case ChangeFeed.STORED -> {
+        CacheEntry entry = feedEntries.load(hi, lo);
+        if (entry != null) {
+          stored(hi, lo, entry);
+        }
+      }
+      case ChangeFeed.REMOVED -> removed(hi, lo);
+      case ChangeFeed.CLEARED -> cleared();
+      case ChangeFeed.EVICTED -> evicted(hi, lo);
+      default -> { } // a type from a newer version: ignore it
+    }
+  }
+
   List<IndexedEntry> query(MetadataQuery query) {
     if (mode == Mode.OFF) {
       throw new IllegalStateException("the query index is off (" + PROPERTY + "=off)");
     }
+    catchUp();
     ensureLoaded();
     drainEvictions();
     return index.query(query, clock.getAsLong());

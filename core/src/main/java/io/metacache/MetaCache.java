@@ -167,6 +167,8 @@ public final class MetaCache implements AutoCloseable {
   private final IndexKeeper indexKeeper;
   private final OperationTtls operationTtls;
   private final KeyValueCache keyValue;
+  /** The directory's change feed when the memory tier is shared, else null. */
+  private final ChangeFeed changes;
   private final io.metacache.counters.CountersPublisher sharedStats; // null when off or not possible
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
@@ -244,6 +246,20 @@ public final class MetaCache implements AutoCloseable {
     this.keyValue = new KeyValueCache(this);
     this.indexKeeper = new IndexKeeper(indexMode,
         new CacheEnumerator(memory, this.lowerTiers, codec, this::flushPending, clock), clock, this::dropIfAbsent);
+    ChangeFeed feed = null;
+    if (memory.isShared()) {
+      try {
+        feed = ChangeFeed.open(config.sharedMemoryFile().resolveSibling("changes.feed"),
+            java.util.concurrent.ThreadLocalRandom.current().nextInt());
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("no change feed in {}: other processes' changes reach this process's query index"
+            + " only through a rebuild", config.sharedMemoryFile().getParent(), e);
+      }
+    }
+    this.changes = feed;
+    if (feed != null) {
+      indexKeeper.followChanges(feed, this::storedEntry);
+    }
     indexKeeper.start();
     for (Tier tier : lowerTiers) {
       if (tier instanceof DescribedTier) {
@@ -456,6 +472,9 @@ public final class MetaCache implements AutoCloseable {
     ExpandableDirectByteBuffer buffer = readBuffers.get();
     int length = memory.get(hi, lo, buffer, 0);
     if (length >= 0) {
+      if (Tombstone.is(buffer, 0, length)) {
+        return null; // invalidated by some process; lower tiers may not have applied it yet
+      }
       CacheEntry entry;
       try {
         entry = codec.decode(buffer, 0, length);
@@ -546,7 +565,15 @@ public final class MetaCache implements AutoCloseable {
       if (generations[stripe] != generationSeen) {
         return; // a put or invalidation happened meanwhile: it wins
       }
-      memory.put(hi, lo, bytes);
+      if (memory.isShared()) {
+        // another process may have put or invalidated (a tombstone) the key since we read it:
+        // its write wins, as a put in this process does through the generation check above
+        if (!memory.putIfAbsent(hi, lo, bytes)) {
+          return;
+        }
+      } else {
+        memory.put(hi, lo, bytes);
+      }
       // Lower tiers above the one that answered get it through the pipeline; the filter keeps it
       // from the answering tier and those below. Published under the monitor: see the essay.
       if (writeBehind != null && answeringTier > 0) {
@@ -571,7 +598,7 @@ public final class MetaCache implements AutoCloseable {
       }
     }
     byte[] held = memory.get(hi, lo);
-    return held == null ? null : decodeOrNull(held, 0, held.length);
+    return held == null || Tombstone.is(held) ? null : decodeOrNull(held, 0, held.length);
   }
 
   private void deleteFromTier(int tierIndex, long hi, long lo) {
@@ -656,6 +683,7 @@ public final class MetaCache implements AutoCloseable {
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
+      changed(ChangeFeed.STORED, hi, lo);
       if (writeBehind != null) {
         // Under the monitor: ring order = memory order. While the ring has room this costs a slot
         // claim and a pending-view update. With full-policy=block and a full ring the thread parks
@@ -749,6 +777,7 @@ public final class MetaCache implements AutoCloseable {
       }
       memory.clear();
       indexKeeper.cleared();
+      changed(ChangeFeed.CLEARED, 0, 0);
       for (int i = 0; i < lowerTiers.size(); i++) {
         try {
           lowerTiers.get(i).clear();
@@ -777,8 +806,13 @@ public final class MetaCache implements AutoCloseable {
     int stripe = stripe(hi, lo);
     synchronized (stripeLocks[stripe]) {
       generations[stripe]++;
-      memory.remove(hi, lo);
+      // Tombstones only matter to other processes (this one sees its pending deletes), so a
+      // process alone in the directory removes the entry and its memory accounting stays exact.
+      if (!memory.hasOtherUsers() || lowerTiers.isEmpty() || !memory.put(hi, lo, Tombstone.bytes(clock.getAsLong()))) {
+        memory.remove(hi, lo);
+      }
       indexKeeper.removed(hi, lo);
+      changed(ChangeFeed.REMOVED, hi, lo);
       if (writeBehind != null) {
         writeBehind.delete(hi, lo); // under the monitor: ring order = memory order
       }
@@ -969,6 +1003,9 @@ public final class MetaCache implements AutoCloseable {
       sharedStats.close(); // the final figures, while the memory tier can still report them
     }
     memory.close();
+    if (changes != null) {
+      changes.close();
+    }
   }
 
   /**
@@ -1087,6 +1124,28 @@ public final class MetaCache implements AutoCloseable {
     IndexKeeper keeper = indexKeeper; // null while the memory tier replays a persisted file at start
     if (keeper != null) {
       keeper.evicted(hi, lo);
+      changed(ChangeFeed.EVICTED, hi, lo);
+    }
+  }
+
+  /** Tells the other processes of a shared directory of a change (see {@link ChangeFeed}). */
+  private void changed(int type, long hi, long lo) {
+    ChangeFeed feed = changes;
+    if (feed != null) {
+      feed.publish(type, hi, lo);
+    }
+  }
+
+  /** The entry another process stored under a key, for this process's query index; null if gone. */
+  private CacheEntry storedEntry(long hi, long lo) {
+    byte[] bytes = memory.get(hi, lo);
+    if (bytes == null || Tombstone.is(bytes)) {
+      return null; // evicted or removed since; a later rebuild reads the lower tiers
+    }
+    try {
+      return codec.decode(bytes, 0, bytes.length);
+    } catch (CorruptEntryException e) {
+      return null;
     }
   }
 

@@ -135,6 +135,7 @@ public final class MemoryTier implements AutoCloseable {
   private static final int NEEDS_PERMIT = 2;
   private static final int REFUSED = 3;
   private static final int RETRY = 4;
+  private static final int PRESENT = 5;
   /** How often a shared tier's owner drains the other processes' events; non-owners try to take over. */
   static final long SHARED_MAINTENANCE_MILLIS = 2;
   /**
@@ -434,7 +435,21 @@ public final class MemoryTier implements AutoCloseable {
       return false;
     }
     ThreadScratch s = scratch();
-    return store(keyHigh, keyLow, s, s.wrap(encodedEntry), offset, length);
+    return store(keyHigh, keyLow, s, s.wrap(encodedEntry), offset, length, false);
+  }
+
+  /**
+   * Stores the whole array as the entry for the key only if the tier holds none (an expired entry
+   * counts as held until it is removed); false if one was held or the entry was refused. For
+   * promotions from lower tiers, which must never overwrite what any process wrote meanwhile.
+   */
+  public boolean putIfAbsent(long keyHigh, long keyLow, byte[] encodedEntry) {
+    if (encodedEntry.length > maxEntryBytes) {
+      refused.increment();
+      return false;
+    }
+    ThreadScratch s = scratch();
+    return store(keyHigh, keyLow, s, s.wrap(encodedEntry), 0, encodedEntry.length, true);
   }
 
   /** Stores {@code length} bytes of the buffer from {@code offset}; false if refused (too large). */
@@ -447,12 +462,13 @@ public final class MemoryTier implements AutoCloseable {
     ThreadScratch s = scratch();
     byte[] array = encodedEntry.byteArray();
     if (array != null) {
-      return store(keyHigh, keyLow, s, s.wrap(array), encodedEntry.wrapAdjustment() + offset, length);
+      return store(keyHigh, keyLow, s, s.wrap(array), encodedEntry.wrapAdjustment() + offset, length, false);
     }
-    return store(keyHigh, keyLow, s, s.wrap(encodedEntry.addressOffset() + offset, length), 0, length);
+    return store(keyHigh, keyLow, s, s.wrap(encodedEntry.addressOffset() + offset, length), 0, length, false);
   }
 
-  private boolean store(long keyHigh, long keyLow, ThreadScratch s, BytesStore<?, ?> source, long at, int length) {
+  private boolean store(long keyHigh, long keyLow, ThreadScratch s, BytesStore<?, ?> source, long at, int length,
+      boolean onlyIfAbsent) {
     long expiresAt = EntryHeader.expiresAt(source, at, length);
     if (expiresAt != 0 && !expiring) {
       expiring = true;
@@ -461,7 +477,9 @@ public final class MemoryTier implements AutoCloseable {
     int chunks = weight / sizing.chunkSize;
     boolean permitted = false;
     for (;;) {
-      switch (tryStore(keyHigh, keyLow, s, source, at, length, expiresAt, weight, chunks, permitted)) {
+      switch (tryStore(keyHigh, keyLow, s, source, at, length, expiresAt, weight, chunks, permitted, onlyIfAbsent)) {
+        case PRESENT:
+          return false;
         case STORED_IN_PLACE:
           puts.increment();
           if (readBuffer.offer(s.readStripe, keyHigh, keyLow)) {
@@ -470,7 +488,11 @@ public final class MemoryTier implements AutoCloseable {
           return true;
         case STORED:
           puts.increment();
-          tryDrain();
+          if (shared != null && owner) {
+            drainNow(); // the maintenance thread may hold the lock: wait, so the put's evictions are done on return
+          } else {
+            tryDrain();
+          }
           return true;
         case RETRY:
           break;
@@ -497,11 +519,14 @@ public final class MemoryTier implements AutoCloseable {
    * drain, and draining evicts under segment locks) and tries again with it in hand.
    */
   private int tryStore(long keyHigh, long keyLow, ThreadScratch s, BytesStore<?, ?> source, long at, int length,
-      long expiresAt, int weight, int chunks, boolean permitted) {
+      long expiresAt, int weight, int chunks, boolean permitted, boolean onlyIfAbsent) {
     boolean holdsPermit = permitted;
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
       c.updateLock().lock();
       MapEntry<Key128, ValueSink> existing = c.entry();
+      if (existing != null && onlyIfAbsent) {
+        return PRESENT;
+      }
       Data<ValueSink> value = c.wrapValueBytesAsData(source, at, length);
       // The expiry index needs a new record only when the expiry changes: a live entry's
       // current expiry always has its record, in the index or in a pending write event.
@@ -811,6 +836,15 @@ public final class MemoryTier implements AutoCloseable {
       if (permits != 0) {
         releasePermitUnits(permits);
       }
+    }
+  }
+
+  private void drainNow() {
+    policyLock.lock();
+    try {
+      drainBuffers();
+    } finally {
+      policyLock.unlock();
     }
   }
 
@@ -1243,6 +1277,15 @@ public final class MemoryTier implements AutoCloseable {
     return java.util.Optional.ofNullable(statRecords);
   }
 
+  /**
+   * Whether other tier instances (other processes, as a rule) have this shared tier's map open
+   * now, as far as opens and closes tell: a user that died counts until an open or close finds it.
+   * False for a private tier.
+   */
+  public boolean hasOtherUsers() {
+    return shared != null && shared.users() > 1;
+  }
+
   /** Whether the tier's map is shared with other processes through its file. */
   public boolean isShared() {
     return shared != null;
@@ -1255,6 +1298,7 @@ public final class MemoryTier implements AutoCloseable {
       owner = false;
       SharedTierUsers.Scan scan = users.scan();
       boolean damaged = shared.dirty() || scan.deadFound() > 0;
+      shared.addUsers(-1 - scan.deadFound());
       statRecords.close();
       map.close();
       if (scan.alone() && !damaged) {

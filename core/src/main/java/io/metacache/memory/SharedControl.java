@@ -137,6 +137,16 @@ final class SharedControl implements AutoCloseable {
     return header.getLongVolatile(DIRTY_OFFSET) != 0;
   }
 
+  /** Adds to the count of users with the map open; under the open lock. */
+  void addUsers(long delta) {
+    header.getAndAddLong(USERS_OFFSET, delta);
+  }
+
+  /** Users with the map open, this one included (a dead user counts until a scan finds it). */
+  long users() {
+    return header.getLongVolatile(USERS_OFFSET);
+  }
+
   long ownerPid() {
     return header.getLongVolatile(OWNER_PID_OFFSET);
   }

@@ -23,6 +23,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *      256      8  dirty: non-zero once a user died while others kept the map open
  *      320      8  owner pid (0 when none), for diagnostics
  *      384      8  owner epoch: bumped by each new owner
+ *      448      8  users: tier instances with the map open (dead ones are subtracted when found)
  *     1024      -  ring buffer: capacity bytes, then RingBufferDescriptor.TRAILER_LENGTH
  * </pre>
  */
@@ -39,6 +40,8 @@ final class SharedControlLayout {
   static final int DIRTY_OFFSET = 256;
   static final int OWNER_PID_OFFSET = 320;
   static final int OWNER_EPOCH_OFFSET = 384;
+  /** Users with the map open: set to 1 by the creator, changed by opens and closes under the open lock. */
+  static final int USERS_OFFSET = 448;
   static final int HEADER_LENGTH = 1024;
   /** Ring bytes: about 26,000 events of 40 bytes, far above the write permits' 256. */
   static final int RING_CAPACITY = 1 << 20;

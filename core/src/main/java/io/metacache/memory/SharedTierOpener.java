@@ -60,6 +60,7 @@ final class SharedTierOpener {
             map = MemoryTier.openPersisted(sizing, file, marked && !dirty);
             stat = SharedStatMap.open(file, statRecords, !(marked && !dirty));
             control = SharedControl.create(file, geometry);
+            control.addUsers(1);
             return new Opened(map, control, users,
                 new SharedStatMap(stat, SharedStatMap.fileOf(file), statRecords, users, control), true);
           }
@@ -72,6 +73,7 @@ final class SharedTierOpener {
           if (scan.deadFound() > 0) {
             control.markDirty(); // the last user leaves it unclean; the next first user recovers
           }
+          control.addUsers(1 - scan.deadFound());
           return new Opened(map, control, users,
               new SharedStatMap(stat, SharedStatMap.fileOf(file), statRecords, users, control), false);
         } catch (IOException | RuntimeException e) {

@@ -38,6 +38,8 @@ final class DiskState implements AutoCloseable {
   static final int BYTES_OFFSET = 64;     // i64
   static final int ENTRIES_OFFSET = 128;  // i64
   static final int SWEEPS_OFFSET = 192;   // i64
+  static final int IN_FLIGHT_OFFSET = 256; // i64: changes of the file set begun and not yet counted
+  static final int CHANGES_OFFSET = 320;   // i64: changes of the file set counted so far
   static final int LENGTH = 4096;
 
   private final UnsafeBuffer buffer;
@@ -114,6 +116,28 @@ final class DiskState implements AutoCloseable {
   void reset(long bytes, long entries) {
     buffer.putLongVolatile(BYTES_OFFSET, bytes);
     buffer.putLongVolatile(ENTRIES_OFFSET, entries);
+    buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0); // a dead process's unfinished change is gone with it
+  }
+
+  /**
+   * Marks the start of a change of the file set (a rename into place, a delete) that will be
+   * counted with {@link #add}; {@link #endChange} after the add. A sweep corrects the totals by its
+   * count of the files only if no change was in flight or made while it counted
+   * ({@link #quietChanges}), so a file the count saw and its add are never both counted.
+   */
+  void beginChange() {
+    buffer.getAndAddLong(IN_FLIGHT_OFFSET, 1);
+  }
+
+  void endChange() {
+    buffer.getAndAddLong(CHANGES_OFFSET, 1);
+    buffer.getAndAddLong(IN_FLIGHT_OFFSET, -1);
+  }
+
+  /** The number of changes counted so far if none is in flight now, else -1. */
+  long quietChanges() {
+    long changes = buffer.getLongVolatile(CHANGES_OFFSET);
+    return buffer.getLongVolatile(IN_FLIGHT_OFFSET) == 0 ? changes : -1;
   }
 
   void countSweep() {

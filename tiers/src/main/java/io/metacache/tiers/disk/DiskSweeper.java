@@ -101,10 +101,11 @@ final class DiskSweeper {
    * the total is at most the low-water mark.
    */
   void sweepForSpace(DiskState state) throws IOException {
+    long quiet = state.quietChanges();
     long bytesBefore = state.bytes();
     long entriesBefore = state.entries();
     List<Found> files = scan(false);
-    correct(state, files, bytesBefore, entriesBefore);
+    correct(state, quiet, files, bytesBefore, entriesBefore);
     if (state.bytes() > settings.maxBytes()) {
       evict(state, files, lowWater());
     }
@@ -116,10 +117,11 @@ final class DiskSweeper {
    * the total is over the cap. Returns how many expired entries it removed.
    */
   long sweepExpired(DiskState state, long now) throws IOException {
+    long quiet = state.quietChanges();
     long bytesBefore = state.bytes();
     long entriesBefore = state.entries();
     List<Found> files = scan(false);
-    correct(state, files, bytesBefore, entriesBefore);
+    correct(state, quiet, files, bytesBefore, entriesBefore);
     List<Found> kept = new ArrayList<>(files.size());
     long removed = 0;
     for (Found f : files) {
@@ -144,11 +146,16 @@ final class DiskSweeper {
   }
 
   /**
-   * Takes off the shared totals what they held beyond the files when the scan began. Puts and
-   * removals by other processes during the scan stay counted; those the scan also saw (or missed)
-   * leave an error of at most their own size, which the next sweep corrects.
+   * Takes off the shared totals what they held beyond the files when the scan began, if no change
+   * of the file set was in flight when it began or made while it ran ({@code quiet} is the change
+   * count then, -1 if one was in flight): otherwise a file the scan saw might also be in the
+   * totals already, or the other way round, and the next quiet sweep corrects instead.
    */
-  private static void correct(DiskState state, List<Found> files, long bytesBefore, long entriesBefore) {
+  private static void correct(DiskState state, long quiet, List<Found> files, long bytesBefore,
+      long entriesBefore) {
+    if (quiet < 0 || state.quietChanges() != quiet) {
+      return;
+    }
     long bytes = 0;
     for (Found f : files) {
       bytes += f.length();
@@ -176,9 +183,14 @@ final class DiskSweeper {
       if (now.lastModifiedTime().toMillis() != f.modifiedMillis()) {
         continue;
       }
-      if (Files.deleteIfExists(f.file())) {
-        state.add(-now.size(), -1);
-        evictions.incrementAndGet();
+      state.beginChange();
+      try {
+        if (Files.deleteIfExists(f.file())) {
+          state.add(-now.size(), -1);
+          evictions.incrementAndGet();
+        }
+      } finally {
+        state.endChange();
       }
     }
   }
@@ -193,6 +205,15 @@ final class DiskSweeper {
    * verdict on what it took aside; {@code null} if the name held nothing.
    */
   DiskFiles.Verdict removeIfStillBad(DiskState state, Path file, String hex, long now) throws IOException {
+    state.beginChange();
+    try {
+      return removeIfStillBad0(state, file, hex, now);
+    } finally {
+      state.endChange();
+    }
+  }
+
+  private DiskFiles.Verdict removeIfStillBad0(DiskState state, Path file, String hex, long now) throws IOException {
     Path aside = file.resolveSibling(DiskLayout.nextTempName(hex));
     try {
       Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);

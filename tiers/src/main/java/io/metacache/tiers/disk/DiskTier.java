@@ -282,16 +282,22 @@ public final class DiskTier implements Tier, EnumerableTier {
       }
       ensureOpen();
       Path target = directory.resolve(hex + DiskLayout.ENTRY_SUFFIX);
-      long replaced = lengthOrMinusOne(target);
-      if (settings.fsync() == FsyncPolicy.NONE && replaced >= 0 && !Files.deleteIfExists(target)) {
-        // Without fsync, replace by unlink and rename rather than rename over the old file: ext4
-        // (auto_da_alloc) starts writeback of a file renamed over another at once, which made a
-        // replacement 2.5x the cost of unlink and rename here; a reader meanwhile sees a miss.
-        replaced = -1;  // another process removed it first, and counted that
+      long total;
+      state.beginChange();
+      try {
+        long replaced = lengthOrMinusOne(target);
+        if (settings.fsync() == FsyncPolicy.NONE && replaced >= 0 && !Files.deleteIfExists(target)) {
+          // Without fsync, replace by unlink and rename rather than rename over the old file: ext4
+          // (auto_da_alloc) starts writeback of a file renamed over another at once, which made a
+          // replacement 2.5x the cost of unlink and rename here; a reader meanwhile sees a miss.
+          replaced = -1;  // another process removed it first, and counted that
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        renamed = true;
+        total = state.add(fileLength - Math.max(0, replaced), replaced < 0 ? 1 : 0);
+      } finally {
+        state.endChange();
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      renamed = true;
-      long total = state.add(fileLength - Math.max(0, replaced), replaced < 0 ? 1 : 0);
       if (changedDirectories != null) {
         changedDirectories.add(directory);
       }
@@ -339,9 +345,14 @@ public final class DiskTier implements Tier, EnumerableTier {
 
   /** Deletes an entry file and takes it off the shared totals if this call is the one that deleted it. */
   private void deleteCounted(Path file) throws IOException {
-    long length = lengthOrMinusOne(file);
-    if (length >= 0 && Files.deleteIfExists(file)) {
-      state.add(-length, -1);
+    state.beginChange();
+    try {
+      long length = lengthOrMinusOne(file);
+      if (length >= 0 && Files.deleteIfExists(file)) {
+        state.add(-length, -1);
+      }
+    } finally {
+      state.endChange();
     }
   }
 
