@@ -16,7 +16,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** W-TinyLFU: bounds and bookkeeping invariants, and hit rate on scan and recency workloads. */
@@ -105,14 +104,6 @@ class WindowTinyLfuPolicyTest {
   }
 
   @Test
-  void recencyWorkload_staysWithinTenPointsOfLru() {
-    // The guarantee that holds today on the drifting-working-set workload below (measured gap 5.4).
-    double lru = hitRate(PolicyKind.LRU, 500, recencyTrace());
-    double tinyLfu = hitRate(PolicyKind.WTINYLFU, 500, recencyTrace());
-    assertThat(tinyLfu).isGreaterThan(lru - 10);
-  }
-
-  @Test
   void scanResistant_beatsLru() {
     // A hot set of 400 keys under a stream of one-time keys: half the requests each.
     SplittableRandom random = new SplittableRandom(42);
@@ -127,9 +118,6 @@ class WindowTinyLfuPolicyTest {
   }
 
   @Test
-  @Disabled("Known gap: 63.6 % against LRU's 68.9 %. The ghosts only see keys a marginally"
-      + " larger region would have kept, and protected never yields more than its share, so a"
-      + " probation filter remains on a flat recency workload. See results/focused/hitrate.md.")
   void recencyWorkload_staysWithinHalfAPointOfLru() {
     long[] trace = recencyTrace();
     double lru = hitRate(PolicyKind.LRU, 500, trace);
