@@ -51,7 +51,7 @@ import java.util.Arrays;
  *       window took 280 capacities to grow from 1 % to 99 % on the test's drifting working set).
  *       So the votes are also tallied in periods of {@value #VOTES_PER_PERIOD}; when two periods
  *       in a row vote the same way by a clear majority, a vote along that trend moves {@code gain}
- *       keys, doubling each such period up to {@value #MAX_GAIN_SHARE} of the cache; a reversal or
+ *       keys, doubling each such period up to 6.25 % of the cache; a reversal or
  *       a split period halves the gain (Rprop's sign rule, on ghost votes rather than on sampled
  *       hit rates). A vote against the trend moves one key, so a stray vote cannot undo a trend.
  *       The gain only scales evidence: with no ghost hits, as on a long loop, nothing moves.
@@ -60,10 +60,10 @@ import java.util.Arrays;
  * <p>Why not Caffeine's hill climber (this class used one): it samples the hit rate once per ten
  * capacities of requests, so on a trace of a few tens of capacities it takes a handful of decaying
  * steps, and on a periodic trace (lirs zigzag) its samples alias with the period. Ghost votes come
- * with the very misses they explain and need no sample. Measured on the trace replay
- * ({@code results/focused/hitrate.md}): web07 +4 points at 1,000 entries (now above LRU), gcc +0.6 and
- * +1.1, zigzag +1.7 at 500, with the frequency-biased traces (gli, cs, ps, cpp, loop, scan) equal
- * or better.
+ * with the very misses they explain and need no sample. Measured on the trace replay when the
+ * climber was replaced (commit fdcfbc3): web07 +4 points at 1,000 entries (now above LRU), gcc
+ * +0.6 and +1.1, zigzag +1.7 at 500, with the frequency-biased traces (gli, cs, ps, cpp, loop,
+ * scan) equal or better. The full range and the gain: {@code results/focused/hitrate.md}.
  *
  * <h2>Window moves</h2>
  *
@@ -88,8 +88,8 @@ import java.util.Arrays;
  * <p>Per operation: one probe of the {@link KeyIndex}, a few array writes in {@link SlotLists},
  * four counters of the sketch; for a miss also one probe of the ghosts and, at capacity, one duel
  * and one ghost record. A ghost vote moves at most {@code TRANSFER_LIMIT} keys between regions
- * (a few counters per key); hits never adapt. Aging touches the whole sketch once per ten capacities of increments. No
- * allocation after the arrays have grown to the working set.
+ * (a few counters per key); hits never adapt. Aging touches the whole sketch once per ten
+ * capacities of increments. No allocation after the arrays have grown to the working set.
  */
 final class WindowTinyLfuPolicy extends IndexedPolicy {
 
@@ -446,7 +446,6 @@ final class WindowTinyLfuPolicy extends IndexedPolicy {
 
   // ---------------------------------------------------------------- adaptation
 
-  /** Acts on a miss on a key that left from {@code side} recently ({@link Ghosts#NONE}: not). */
   /**
    * Acts on a miss on a key that left from {@code side} recently ({@link Ghosts#NONE}: not): moves
    * {@code units} of room towards that side, times the gain when the vote follows the trend.
@@ -470,7 +469,7 @@ final class WindowTinyLfuPolicy extends IndexedPolicy {
   /**
    * Counts a vote; every {@value #VOTES_PER_PERIOD} votes, compares the period's majority with the
    * previous one's (as Rprop adapts its steps): the same clear direction twice doubles the gain, up
-   * to {@value #MAX_GAIN_SHARE} of the cache; a reversal or a split vote halves it, down to 1.
+   * to {@link #MAX_GAIN_SHARE} of the cache; a reversal or a split vote halves it, down to 1.
    */
   private void endPeriodAfter(int vote) {
     periodBalance += vote;
@@ -493,8 +492,9 @@ final class WindowTinyLfuPolicy extends IndexedPolicy {
   }
 
   /**
-   * Grows the window at protected's expense by moving main's least recent keys (probation's, then
-   * protected's) into the window as its most recent ones: they keep their place in the cache.
+   * Grows the window at protected's expense, then (protected spent) at probation's, up to all but
+   * one unit, by moving main's least recent keys (probation's, then protected's) into the window as
+   * its most recent ones: they keep their place in the cache.
    */
   private void increaseWindow(long adjustment) {
     long quota = Math.min(adjustment, maximumUnits - windowUnits - 1);

@@ -118,6 +118,22 @@ class WindowTinyLfuPolicyTest {
   }
 
   @Test
+  void scanResistanceReturnsAfterTheWindowGrewToNearlyTheWholeCache() {
+    // A recency phase drives the window to nearly the whole cache (an LRU); a scan phase follows,
+    // whose hot set only a frequency filter keeps: the window must come back down.
+    long[] recency = recencyTrace();
+    SplittableRandom random = new SplittableRandom(42);
+    long[] scan = new long[400_000];
+    long next = 1_000_000_000;
+    for (int i = 0; i < scan.length; i++) {
+      scan[i] = random.nextBoolean() ? 500_000_000 + random.nextInt(400) : next++;
+    }
+    double lru = secondPhaseHitRate(PolicyKind.LRU, 500, recency, scan);
+    double tinyLfu = secondPhaseHitRate(PolicyKind.WTINYLFU, 500, recency, scan);
+    assertThat(tinyLfu).isGreaterThan(lru + 10);
+  }
+
+  @Test
   void recencyWorkload_staysWithinHalfAPointOfLru() {
     long[] trace = recencyTrace();
     double lru = hitRate(PolicyKind.LRU, 500, trace);
@@ -141,6 +157,27 @@ class WindowTinyLfuPolicyTest {
       }
     }
     return trace;
+  }
+
+  static double secondPhaseHitRate(PolicyKind kind, int size, long[] first, long[] second) {
+    EvictionPolicy policy = EvictionPolicies.create(kind, size, Long.MAX_VALUE);
+    replay(policy, first);
+    double rate = 100.0 * replay(policy, second) / second.length;
+    System.out.printf("%s at %d, second phase: %.2f%%%n", kind.configName(), size, rate);
+    return rate;
+  }
+
+  static long replay(EvictionPolicy policy, long[] trace) {
+    long hits = 0;
+    for (long key : trace) {
+      if (policy.contains(0, key)) {
+        hits++;
+        policy.recordAccess(0, key);
+      } else {
+        policy.recordWrite(0, key, 1, (h, l, w) -> { });
+      }
+    }
+    return hits;
   }
 
   static double hitRate(PolicyKind kind, int size, long[] trace) {
