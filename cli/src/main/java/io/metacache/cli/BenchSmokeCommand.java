@@ -80,7 +80,8 @@ final class BenchSmokeCommand implements Callable<Integer> {
     long[] putNanos = new long[entries];
     long[] getNanos = new long[entries];
     Map<String, String> props = redisUri == null ? Map.of() : Map.of(MetaCache.REDIS_URI_PROPERTY, redisUri);
-    CacheConfig config = CacheConfig.builder().cacheDirectory(dir).build();
+    // A private memory tier: the second cache below must start cold, so that its gets reach the tier measured.
+    CacheConfig config = CacheConfig.builder().cacheDirectory(dir).memoryMode(io.metacache.MemoryMode.PRIVATE).build();
     try {
       try (MetaCache cache = MetaCache.builder().config(config).properties(props::get).tiers(tiers).build()) {
         KeyValueCache kv = cache.keyValue();

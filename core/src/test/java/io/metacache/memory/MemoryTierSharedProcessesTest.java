@@ -29,7 +29,7 @@ class MemoryTierSharedProcessesTest {
   /** The longest any single tier call may block in a survivor; the README states it. */
   static final Duration BLOCKING_BOUND = Duration.ofSeconds(10);
   private static final int WORKERS = 3;
-  private static final int KILLS = 4;
+  private static final int KILLS = 3;
 
   @TempDir Path dir;
 
@@ -88,7 +88,7 @@ class MemoryTierSharedProcessesTest {
       victim.process.destroyForcibly().waitFor();
       long[] before = workers.stream().mapToLong(w -> w.ops.get()).toArray();
       for (int i = 0; i < workers.size(); i++) {
-        awaitOps(workers.get(i), before[i] + 3_000);
+        awaitOps(workers.get(i), before[i] + 2_000);
       }
       workers.add(start(file, random.nextLong()));
       awaitOps(workers.get(workers.size() - 1), 1_000);
