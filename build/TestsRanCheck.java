@@ -3,7 +3,7 @@
  * have a report. Run by the parent pom in each module (prepare-package, after the test phase) with
  * the JDK's single-file source launcher, so it needs no build of its own:
  *
- *   java build/TestsRanCheck.java <test-classes dir> <surefire-reports dir> <skipTests> <maven.test.skip>
+ *   java build/TestsRanCheck.java <test-classes> <test sources> <surefire-reports> <skipTests> <maven.test.skip>
  *
  * A test class is a concrete class in the test-classes directory with a method annotated by a JUnit
  * Jupiter or jqwik test annotation (@Test, @ParameterizedTest, @RepeatedTest, @TestFactory,
@@ -11,7 +11,9 @@
  * It ran when Surefire wrote TEST-<class>.xml for it (the JUnit Platform provider writes one per
  * class, for the Jupiter and the jqwik engine alike). Abstract classes, interfaces and fixtures
  * (no test method) are not test classes; a nested class counts as run when it or its top-level
- * class has a report (JUnit runs @Nested classes with their enclosing class).
+ * class has a report (JUnit runs @Nested classes with their enclosing class). A class file whose
+ * source file (its SourceFile attribute, in its package's folder) is gone from the test sources is
+ * a leftover of an earlier build, not a test of this one.
  *
  * The class files are read directly (a minimal class-file parser below): loading the classes would
  * need the module's test classpath and could run their static initialisers.
@@ -45,16 +47,19 @@ public final class TestsRanCheck {
   private static final int ACC_ABSTRACT = 0x0400;
 
   /** What the check needs of one class file. */
-  private record ClassInfo(String name, String superName, boolean concrete, boolean declaresTests) {}
+  private record ClassInfo(String name, String superName, boolean concrete, boolean declaresTests,
+      String sourceFile) {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
-      System.err.println("usage: TestsRanCheck <test-classes> <surefire-reports> <skipTests> <maven.test.skip>");
+    if (args.length != 5) {
+      System.err.println(
+          "usage: TestsRanCheck <test-classes> <test sources> <surefire-reports> <skipTests> <maven.test.skip>");
       System.exit(2);
     }
     Path classes = Path.of(args[0]);
-    Path reports = Path.of(args[1]);
-    if (Boolean.parseBoolean(args[2]) || Boolean.parseBoolean(args[3])) {
+    Path sources = Path.of(args[1]);
+    Path reports = Path.of(args[2]);
+    if (Boolean.parseBoolean(args[3]) || Boolean.parseBoolean(args[4])) {
       System.out.println("[tests-ran] tests skipped in this build: nothing to check");
       return;
     }
@@ -90,7 +95,7 @@ public final class TestsRanCheck {
     List<String> testClasses = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (ClassInfo info : infos.values()) {
-      if (!info.concrete() || !hasTests(info, infos)) {
+      if (!info.concrete() || !hasTests(info, infos) || isLeftover(info, sources)) {
         continue;
       }
       String binaryName = info.name().replace('/', '.');
@@ -114,6 +119,15 @@ public final class TestsRanCheck {
     System.out.println("[tests-ran] all " + testClasses.size() + " test classes ran");
   }
 
+  private static boolean isLeftover(ClassInfo info, Path sources) {
+    if (info.sourceFile() == null) {
+      return false;
+    }
+    int slash = info.name().lastIndexOf('/');
+    Path folder = slash < 0 ? sources : sources.resolve(info.name().substring(0, slash));
+    return !Files.exists(folder.resolve(info.sourceFile()));
+  }
+
   private static boolean hasTests(ClassInfo info, Map<String, ClassInfo> infos) {
     // Inherited test methods make a concrete subclass a test class; the walk stops at the first
     // superclass outside the test-classes directory (Object, or a main or library class).
@@ -127,7 +141,8 @@ public final class TestsRanCheck {
 
   // ------------------------------------------------------------------------------------------------
   // A minimal class-file reader (JVMS chapter 4): the constant pool, the access flags, this and the
-  // superclass, and the RuntimeVisibleAnnotations of the methods. Everything else is skipped.
+  // superclass, the RuntimeVisibleAnnotations of the methods and the class's SourceFile attribute.
+  // Everything else is skipped.
 
   private static ClassInfo read(DataInputStream in) throws IOException {
     if (in.readInt() != 0xCAFEBABE) {
@@ -173,7 +188,7 @@ public final class TestsRanCheck {
         String attribute = utf8[in.readUnsignedShort()];
         int length = in.readInt();
         if (!"RuntimeVisibleAnnotations".equals(attribute)) {
-          in.skipNBytes(length);
+          in.skipNBytes(Integer.toUnsignedLong(length));
           continue;
         }
         int annotations = in.readUnsignedShort();
@@ -182,8 +197,19 @@ public final class TestsRanCheck {
         }
       }
     }
+    String sourceFile = null;
+    int attributes = in.readUnsignedShort();
+    for (int a = 0; a < attributes; a++) {
+      String attribute = utf8[in.readUnsignedShort()];
+      int length = in.readInt();
+      if ("SourceFile".equals(attribute)) {
+        sourceFile = utf8[in.readUnsignedShort()];
+      } else {
+        in.skipNBytes(Integer.toUnsignedLong(length));
+      }
+    }
     boolean concrete = (access & (ACC_INTERFACE | ACC_ABSTRACT)) == 0;
-    return new ClassInfo(name, superName, concrete, declaresTests);
+    return new ClassInfo(name, superName, concrete, declaresTests, sourceFile);
   }
 
   private static void skipAttributes(DataInputStream in) throws IOException {
