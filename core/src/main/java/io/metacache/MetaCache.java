@@ -447,7 +447,9 @@ public final class MetaCache implements AutoCloseable {
     return now;
   }
 
+  /** One request: records a hit of the tier that answers; the caller records the miss on null. */
   private CacheEntry lookup(CacheKey key, FileIdentity identity) {
+    stats.recordRequest();
     long hi = key.high();
     long lo = key.low();
     // With lower tiers, a hit there is promoted. The generation must be read before the pending

@@ -8,7 +8,8 @@ import java.util.Objects;
  * An immutable snapshot of a cache's statistics. Counters are cumulative since the cache started;
  * subtract two snapshots with {@link #minus} for an interval.
  *
- * @param requests lookups made ({@code hits + misses})
+ * @param requests lookups made, counted as each began; each ends in one hit or one miss, so this is
+ *     {@code hits + misses} once no lookup is running
  * @param hitsByTier hits served by each tier, by tier name, in tier order
  * @param misses lookups no tier could serve
  * @param puts entries written

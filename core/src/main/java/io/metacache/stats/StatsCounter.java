@@ -9,10 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
  * The live, thread-safe counters behind {@link CacheStats}. Every counter is a {@link LongAdder},
  * so recording from many threads costs a cell update, not a contended CAS on one word. Tiers are
  * addressed by their index in the list given at construction, so a hit costs no map lookup.
+ *
+ * <p>Requests are counted on their own, when a lookup begins ({@link #recordRequest}), not derived
+ * from the outcomes: every lookup must end in exactly one {@link #recordHit} or {@link #recordMiss},
+ * and {@code requests = hits + misses} once no lookup is running is a check of the callers that
+ * can fail (a lookup that records no outcome, or two, breaks it).
  */
 public final class StatsCounter {
   private final List<String> tierNames;
   private final LongAdder[] tierHits;
+  private final LongAdder requests = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder puts = new LongAdder();
   private final LongAdder evictions = new LongAdder();
@@ -45,6 +51,11 @@ public final class StatsCounter {
       throw new IllegalArgumentException("Unknown tier '" + tierName + "'; expected one of " + tierNames);
     }
     return index;
+  }
+
+  /** A lookup begun; it ends in one {@link #recordHit} or one {@link #recordMiss}. */
+  public void recordRequest() {
+    requests.increment();
   }
 
   /** A lookup served by the tier at {@code tierIndex}. */
@@ -100,8 +111,10 @@ public final class StatsCounter {
   }
 
   /**
-   * A snapshot. Under concurrent recording each counter is exact at some instant during the
-   * call; {@code requests} is derived from the hits and misses read, so it always equals their sum.
+   * A snapshot. Under concurrent recording each counter is exact at some instant during the call.
+   * Requests are read after the hits and misses: a lookup's request is recorded before its
+   * outcome, so every outcome the snapshot counts has its request counted too, and a snapshot
+   * never shows fewer requests than hits plus misses (more while lookups are running).
    */
   public CacheStats snapshot() {
     Map<String, Long> hits = new LinkedHashMap<>();
@@ -112,8 +125,9 @@ public final class StatsCounter {
       hitSum += h;
     }
     long missCount = misses.sum();
+    long requestCount = requests.sum();
     return new CacheStats(
-        hitSum + missCount,
+        requestCount,
         hits,
         missCount,
         puts.sum(),

@@ -5,9 +5,9 @@ import static io.metacache.key.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.metacache.testkit.Unprivileged;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -161,16 +161,17 @@ class FingerprinterTest {
   }
 
   @Test
-  void unreadableFileIsAccessDenied() throws IOException {
+  void unreadableFileIsAccessDenied() throws Exception {
     Path file = write(dir.resolve("secret"), randomBytes(100, 4), MTIME);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("-w-------"));
-    // Root (as in many CI containers) reads files whatever their permissions say (CAP_DAC_OVERRIDE),
-    // so there is no unreadable file to test against; the test then cannot prove anything and is
-    // skipped. As any other user the open fails with AccessDeniedException.
-    assumeFalse(Files.isReadable(file), "running with permission to read any file (root)");
-    assertThatThrownBy(() -> fingerprinter.fingerprint(file))
+    // Root (as in CI) reads any file through CAP_DAC_OVERRIDE; Unprivileged runs the case on a
+    // thread without it, where the permission bits bind root as they bind any other user.
+    Unprivileged.run(() -> assertThatThrownBy(() -> fingerprinter.fingerprint(file))
         .isInstanceOf(AccessDeniedException.class)
-        .hasMessageContaining(file.toString());
+        .hasMessageContaining(file.toString()));
+    // The fault is the permission alone: readable again, the same file fingerprints.
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    Unprivileged.run(() -> assertThat(fingerprinter.fingerprint(file)).isNotNull());
   }
 
   @Test

@@ -51,13 +51,19 @@ class MemoryTierBoundsTest {
       long operations = Math.max(8_000, 2 * maxEntries + maxEntries / 2);
       long keySpace = 2 * maxEntries + 100;
       java.util.Map<Integer, byte[]> entries = new java.util.HashMap<>();
+      long removed = 0;
       for (long i = 0; i < operations; i++) {
         long key = random.nextLong(keySpace);
         int size = random.nextInt(10) == 0 ? maxSize : minSize + random.nextInt(maxSize - minSize + 1);
         byte[] entry = entries.computeIfAbsent(size, n -> TestEntries.entry(n, 0, n));
         assertThat(tier.put(key, ~key, entry)).isTrue();
         if (random.nextInt(8) == 0) {
-          tier.remove(random.nextLong(keySpace), 0);
+          // keys are stored as (k, ~k): remove one that may be held, and it is gone
+          long k = random.nextLong(keySpace);
+          if (tier.remove(k, ~k)) {
+            removed++;
+          }
+          assertThat(tier.contains(k, ~k)).as("key %d after its removal", k).isFalse();
         }
         if (i % 997 == 0) {
           // even before a drain the overshoot is bounded by the write permits
@@ -66,6 +72,7 @@ class MemoryTierBoundsTest {
         }
       }
       // oversized entries are refused, not stored, not thrown
+      assertThat(removed).as("removals that found a stored key").isPositive();
       assertThat(tier.put(1, 1, new byte[maxEntryBytes + 1])).isFalse();
       TierInvariants.assertConsistentAndBounded(tier, maxEntries, maxBytes);
       MemoryTierStats stats = tier.stats();

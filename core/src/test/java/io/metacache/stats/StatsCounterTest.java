@@ -3,11 +3,13 @@ package io.metacache.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -18,7 +20,11 @@ import org.junit.jupiter.api.Test;
 class StatsCounterTest {
   private static final List<String> TIERS = List.of("memory", "redis", "disk", "sqlite");
 
-  /** One recorded event: kind 0..3 hit in that tier, 4 miss, 5 put, 6 eviction, 7 expiration, 8 corruption, 9 savings. */
+  /**
+   * One recorded event: kind 0..3 a lookup that hit in that tier, 4 a lookup that missed (each
+   * lookup records its request, then its outcome), 5 put, 6 eviction, 7 expiration, 8 corruption,
+   * 9 savings.
+   */
   record Event(int kind, int amount) {}
 
   @Provide
@@ -33,8 +39,12 @@ class StatsCounterTest {
     StatsCounter counter = new StatsCounter(TIERS);
     CacheStats before = counter.snapshot();
     long[] hits = new long[TIERS.size()];
-    long misses = 0, puts = 0, evictions = 0, expirations = 0, corruptions = 0, saved = 0;
+    long lookups = 0, misses = 0, puts = 0, evictions = 0, expirations = 0, corruptions = 0, saved = 0;
     for (Event e : events) {
+      if (e.kind() <= 4) {
+        counter.recordRequest();
+        lookups++;
+      }
       switch (e.kind()) {
         case 0: case 1: case 2: case 3: counter.recordHit(e.kind()); hits[e.kind()]++; break;
         case 4: counter.recordMiss(); misses++; break;
@@ -53,6 +63,9 @@ class StatsCounterTest {
     }
     assertThat(s.hits()).isEqualTo(hitSum);
     assertThat(s.misses()).isEqualTo(misses);
+    // Requests are counted on their own: every lookup made, and, each lookup having recorded one
+    // outcome, hits plus misses.
+    assertThat(s.requests()).isEqualTo(lookups);
     assertThat(s.requests()).isEqualTo(hitSum + misses);
     assertThat(s.puts()).isEqualTo(puts);
     assertThat(s.putLatency().count()).isEqualTo(puts);
@@ -65,31 +78,64 @@ class StatsCounterTest {
   }
 
   @Test
-  void countersAreExactUnderConcurrentRecording() throws InterruptedException {
+  void requestsAreCountedApartFromTheirOutcomes() {
+    StatsCounter counter = new StatsCounter(TIERS);
+    counter.recordRequest();
+    CacheStats inFlight = counter.snapshot();
+    assertThat(inFlight.requests()).as("a lookup begun, no outcome yet").isEqualTo(1);
+    assertThat(inFlight.hits() + inFlight.misses()).isZero();
+    counter.recordMiss();
+    CacheStats done = counter.snapshot();
+    assertThat(done.requests()).isEqualTo(done.hits() + done.misses()).isEqualTo(1);
+    counter.recordHit(0);
+    CacheStats unpaired = counter.snapshot();
+    assertThat(unpaired.requests()).as("an outcome without a request shows").isLessThan(unpaired.hits() + unpaired.misses());
+  }
+
+  @Test
+  void countersAreExactUnderConcurrentRecordingAndSnapshotsNeverUndercountRequests() throws Exception {
     StatsCounter counter = new StatsCounter(TIERS);
     int threads = 4;
     int perThread = 50_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    for (int t = 0; t < threads; t++) {
-      int tier = t % TIERS.size();
-      pool.execute(() -> {
-        try {
+    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicBoolean recording = new AtomicBoolean(true);
+      List<Future<?>> recorders = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int tier = t % TIERS.size();
+        recorders.add(pool.submit(() -> {
           start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          counter.recordHit(tier);
-          counter.recordMiss();
-          counter.recordGetLatency(i);
-        }
+          for (int i = 0; i < perThread; i++) {
+            counter.recordRequest();
+            counter.recordHit(tier);
+            counter.recordRequest();
+            counter.recordMiss();
+            counter.recordGetLatency(i);
+          }
+          return null;
+        }));
+      }
+      // Snapshots taken meanwhile: a lookup records its request before its outcome, and a snapshot
+      // reads requests last, so it never counts an outcome whose request it missed.
+      Future<?> snapshots = pool.submit(() -> {
+        start.await();
+        do {
+          CacheStats s = counter.snapshot();
+          assertThat(s.requests()).as("requests in a snapshot taken while recording")
+              .isGreaterThanOrEqualTo(s.hits() + s.misses());
+        } while (recording.get());
+        return null;
       });
+      start.countDown();
+      for (Future<?> f : recorders) {
+        f.get(); // rethrows a recorder's failure here
+      }
+      recording.set(false);
+      snapshots.get(); // rethrows the snapshot thread's failure here
+    } finally {
+      pool.shutdownNow();
     }
-    start.countDown();
-    pool.shutdown();
-    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     CacheStats s = counter.snapshot();
     assertThat(s.hits()).isEqualTo((long) threads * perThread);
     assertThat(s.misses()).isEqualTo((long) threads * perThread);

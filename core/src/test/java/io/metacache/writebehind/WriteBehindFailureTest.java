@@ -3,6 +3,9 @@ package io.metacache.writebehind;
 import static io.metacache.writebehind.Await.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -157,7 +160,7 @@ class WriteBehindFailureTest {
   }
 
   @Test
-  void theRingsExceptionHandlerKeepsTheBatcherAlive() {
+  void theRingsExceptionHandlerKeepsTheBatcherAliveAndReportsTheSkippedEvent() {
     MapTier t = new MapTier("t");
     WriteBehindPipeline.Builder b = WriteBehindPipeline.builder().tier(t);
     b.beforeEvent = sequence -> {
@@ -165,17 +168,36 @@ class WriteBehindFailureTest {
         throw new IllegalStateException("injected batcher failure");
       }
     };
-    pipeline = b.build();
-    pipeline.put(6, 0, bytes("v"), 0);
-    pipeline.put(6, 1, bytes("lost"), 0);
-    pipeline.put(6, 2, bytes("v"), 0);
-    pipeline.flush();
-    for (int i = 3; i < 10; i++) {
-      pipeline.put(6, i, bytes("v"), 0);
-    }
-    pipeline.flush();
+    // The handler's report goes to the log (slf4j-simple writes to System.err, looked up per line).
+    String log = capturingSystemErr(() -> {
+      pipeline = b.build();
+      pipeline.put(6, 0, bytes("v"), 0);
+      pipeline.put(6, 1, bytes("lost"), 0);
+      pipeline.put(6, 2, bytes("v"), 0);
+      pipeline.flush();
+      for (int i = 3; i < 10; i++) {
+        pipeline.put(6, i, bytes("v"), 0);
+      }
+      pipeline.flush();
+    });
     assertThat(t.store).hasSize(9).doesNotContainKey(new Key128(6, 1));
     assertThat(pipeline.pending(6, 1)).isNull();
-    new LoggingExceptionHandler().handleEventException(new RuntimeException("x"), 0, new RingEvent());
+    assertThat(log).as("the skipped event is reported with its sequence and cause")
+        .contains("write-behind: event at sequence 1 failed in the batcher; skipped")
+        .contains("injected batcher failure");
+  }
+
+  private static String capturingSystemErr(Runnable action) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(original);
+    }
+    String text = captured.toString(StandardCharsets.UTF_8);
+    original.print(text);
+    return text;
   }
 }

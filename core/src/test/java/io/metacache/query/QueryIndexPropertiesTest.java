@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The index answers exactly what a brute-force filter over the live entries answers, whatever
  * sequence of puts, removals by key and clock advances came before.
  */
-class QueryIndexProperties {
+class QueryIndexPropertiesTest {
   static final List<String> PATHS = List.of("/a/Main.java", "/a/util.py", "/b/lib.c", "/b/srv.go", "/c/x.java",
       "/c/y.py", "/d/z.go", "/d/w.c");
   static final List<String> LANGS = List.of("java", "python", "c", "go");

@@ -30,7 +30,7 @@ import net.jqwik.api.constraints.IntRange;
  * <p>Paths and regexes share a five-character alphabet, so that regexes match often and common
  * trigrams have postings large enough to turn into bitsets and back.
  */
-class PathRegexProperties {
+class PathRegexPropertiesTest {
   static final String ALPHABET = "abc/.";
   static final List<String> LANGS = List.of("java", "go");
 
@@ -205,7 +205,7 @@ class PathRegexProperties {
   @Provide
   Arbitrary<String> regexes() {
     Arbitrary<String> text = Arbitraries.strings().withChars(ALPHABET.toCharArray()).ofMinLength(1).ofMaxLength(5);
-    Arbitrary<String> literal = text.map(PathRegexProperties::escape);
+    Arbitrary<String> literal = text.map(PathRegexPropertiesTest::escape);
     Arbitrary<String> c = Arbitraries.of('a', 'b', 'c', '/').map(String::valueOf);
     Arbitrary<String> atom = Arbitraries.frequencyOf(
         Tuple.of(6, literal),

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,7 +24,7 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /** Each tier ends in the state of the last write per key, whatever the batching and coalescing. */
-class LastWriteWinsProperties {
+class LastWriteWinsPropertiesTest {
 
   record Write(int key, boolean delete, int value) {}
 
@@ -71,41 +75,58 @@ class LastWriteWinsProperties {
     int producers = 4;
     int keysEach = 64;
     int opsEach = 20_000;
-    List<Map<Key128, Integer>> expected = new java.util.ArrayList<>();
+    List<Map<Key128, Integer>> expected = new ArrayList<>();
     CountDownLatch start = new CountDownLatch(1);
-    Thread[] threads = new Thread[producers];
-    for (int t = 0; t < producers; t++) {
-      int id = t;
-      expected.add(new HashMap<>());
-      threads[t] = new Thread(() -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        try {
+    ExecutorService pool = Executors.newFixedThreadPool(producers);
+    List<Future<?>> done = new ArrayList<>();
+    try {
+      for (int t = 0; t < producers; t++) {
+        int id = t;
+        Map<Key128, Integer> mine = new HashMap<>();
+        expected.add(mine);
+        // Each producer owns the keys (id, *): nobody else writes them, so its own newest write is
+        // exactly what a reader must see for them.
+        done.add(pool.submit(() -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
           start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < opsEach; i++) {
-          int k = random.nextInt(keysEach);
-          Key128 key = new Key128(id, k);
-          if (random.nextInt(5) == 0) {
-            p.delete(id, k);
-            expected.get(id).remove(key);
-          } else {
-            p.put(id, k, value(i), 0);
-            expected.get(id).put(key, i);
+          for (int i = 0; i < opsEach; i++) {
+            int k = random.nextInt(keysEach);
+            Key128 key = new Key128(id, k);
+            if (random.nextInt(5) == 0) {
+              p.delete(id, k);
+              mine.remove(key);
+            } else {
+              p.put(id, k, value(i), 0);
+              mine.put(key, i);
+            }
+            // Read-your-writes: this producer's newest write is visible at once, pending until
+            // every tier has settled it, and in every tier after that.
+            Integer newest = mine.get(key);
+            PendingWrite w = p.pending(id, k);
+            if (w != null) {
+              assertThat(w.isDelete()).as("pending kind of %s", key).isEqualTo(newest == null);
+              if (newest != null) {
+                assertThat(ByteBuffer.wrap(w.value()).getInt()).as("pending value of %s", key)
+                    .isEqualTo(newest);
+              }
+            } else {
+              for (MapTier tier : List.of(a, b)) {
+                byte[] stored = tier.get(id, k);
+                assertThat(stored == null ? null : ByteBuffer.wrap(stored).getInt())
+                    .as("settled value of %s in tier %s", key, tier.name()).isEqualTo(newest);
+              }
+            }
           }
-          // Read-your-writes: this producer's own newest write is visible at once.
-          PendingWrite w = p.pending(id, k);
-          if (w != null) {
-            assertThat(w.isDelete()).isEqualTo(!expected.get(id).containsKey(key));
-          }
-        }
-      });
-      threads[t].start();
-    }
-    start.countDown();
-    for (Thread t : threads) {
-      t.join();
+          return null;
+        }));
+      }
+      start.countDown();
+      // Future.get rethrows a producer's AssertionError (as the cause) on the test thread.
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
     p.flush();
     Map<Key128, Integer> all = new HashMap<>();

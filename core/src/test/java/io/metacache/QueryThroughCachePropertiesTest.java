@@ -29,7 +29,7 @@ import net.jqwik.api.Provide;
  * equal a brute-force filter over the entries the cache still serves, after random puts,
  * invalidations, expiry and evictions.
  */
-class QueryThroughCacheProperties {
+class QueryThroughCachePropertiesTest {
   static final int FILES = 24;
   static final List<String> LANGS = List.of("java", "python", "c", "go");
   static final List<String> NAMES = List.of("main", "run", "get", "Cache", "Node");
