@@ -3,6 +3,8 @@ package io.metacache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.metacache.codec.CacheEntry;
+import io.metacache.counters.CountersPublisher;
+import io.metacache.counters.ProcessStatsReader;
 import io.metacache.codec.CodecOptions;
 import io.metacache.codec.EntryCodec;
 import io.metacache.key.Fingerprinter;
@@ -242,6 +244,24 @@ class ClassStructurePropertiesTest {
         counter.recordHit(0);
         assertThat(counter.snapshot().hits()).isEqualTo(1);
         return counter;
+      }),
+      Map.entry(CountersPublisher.class, (dir, file) -> {
+        Path cacheDir = Files.createDirectories(dir.resolve("published"));
+        try (MetaCache cache = memoryOnlyCache(dir)) {
+          cache.put(file, "basic", Map.of("k", "v"));
+          CountersPublisher publisher = CountersPublisher.start(cacheDir, cache.tierNames(),
+              () -> SharedStats.figures(cache), java.time.Duration.ofMillis(20), "property 12");
+          assertThat(publisher).isNotNull();
+          assertThat(Files.exists(publisher.file())).isTrue();
+          publisher.close(); // the final figures, while the cache can still give them
+          assertThat(Files.exists(publisher.file())).as("a closed publisher removes its file").isFalse();
+          return publisher;
+        }
+      }),
+      Map.entry(ProcessStatsReader.class, (dir, file) -> {
+        ProcessStatsReader reader = ProcessStatsReader.of(Files.createDirectories(dir.resolve("nobody")));
+        assertThat(reader.read().live()).as("no process publishes there").isEmpty();
+        return reader;
       }),
       Map.entry(WriteBehindPipeline.class, (dir, file) -> {
         try (MemoryTier lower = MemoryTier.builder().maxEntries(100).maxBytes(16 << 20).build()) {
