@@ -457,18 +457,14 @@ public final class MetaCache implements AutoCloseable {
     // promotion of the older lower-tier entry is abandoned; read any later, a put landing between
     // the memory miss and the read would be overwritten by the promotion (a lost put).
     long generationSeen = writeBehind != null ? generation(stripe(hi, lo)) : 0;
-    if (writeBehind != null) {
+    // A private memory tier never holds anything newer than this process's pending writes, so they
+    // are asked first. A shared one may hold another process's newer put: it is asked first, and
+    // the pending view only on a miss (an entry too large for memory, or evicted while pending).
+    boolean shared = memory.isShared();
+    if (writeBehind != null && !shared) {
       PendingWrite pending = writeBehind.pending(hi, lo);
       if (pending != null) {
-        if (pending.isDelete()) {
-          return null;
-        }
-        CacheEntry entry = decodeOrNull(pending.value(), 0, pending.value().length);
-        if (entry != null && !entry.isExpired(clock.getAsLong()) && current(entry, identity, key)) {
-          stats.recordHit(0);
-          return entry;
-        }
-        return null;
+        return pendingEntry(pending, identity, key);
       }
     }
     ExpandableDirectByteBuffer buffer = readBuffers.get();
@@ -493,7 +489,26 @@ public final class MetaCache implements AutoCloseable {
         return null;
       }
     }
+    if (writeBehind != null && shared) {
+      PendingWrite pending = writeBehind.pending(hi, lo);
+      if (pending != null) {
+        return pendingEntry(pending, identity, key);
+      }
+    }
     return lowerTiers.isEmpty() ? null : lookupLowerTiers(key, identity, generationSeen);
+  }
+
+  /** What this process's pending write of a key answers: its value if current, else a miss. */
+  private CacheEntry pendingEntry(PendingWrite pending, FileIdentity identity, CacheKey key) {
+    if (pending.isDelete()) {
+      return null;
+    }
+    CacheEntry entry = decodeOrNull(pending.value(), 0, pending.value().length);
+    if (entry != null && !entry.isExpired(clock.getAsLong()) && current(entry, identity, key)) {
+      stats.recordHit(0);
+      return entry;
+    }
+    return null;
   }
 
   private CacheEntry lookupLowerTiers(CacheKey key, FileIdentity identity, long generation) {
@@ -593,6 +608,13 @@ public final class MetaCache implements AutoCloseable {
 
   /** The newest entry written for the key, from the pending view or the memory tier; under its stripe lock. */
   private CacheEntry newestWrite(long hi, long lo) {
+    if (memory.isShared()) {
+      // another process's put may be newer than this process's pending write: memory first
+      byte[] held = memory.get(hi, lo);
+      if (held != null) {
+        return Tombstone.is(held) ? null : decodeOrNull(held, 0, held.length);
+      }
+    }
     if (writeBehind != null) {
       PendingWrite pending = writeBehind.pending(hi, lo);
       if (pending != null) {
