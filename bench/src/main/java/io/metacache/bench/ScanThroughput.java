@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code first scan}: a fresh cache directory, every file a miss;
  *   <li>{@code rescan}: the same cache again, all hits (memory tier and stat fast path);
  *   <li>{@code rescan, reopened}: the cache closed and opened again on the same directory, as a
- *       second {@code metacache scan} process sees it: empty memory tier and stat index, so every
- *       file is fingerprinted and read from the disk tier;
+ *       second {@code metacache scan} process sees it: a new cache instance whose in-process stat
+ *       index is empty, started warm by the shared memory tier and the shared stat records (one
+ *       {@code stat} per file, the fingerprint another process took, hits from the memory tier);
  *   <li>{@code rescan, 1% touched}: 1% of the files (a different 1% each round) rewritten with one
  *       line appended, then the reopened cache scanned again: 99% hits. The files are restored
  *       after the round.
@@ -247,7 +248,7 @@ public final class ScanThroughput {
         .append("throughput over the median of the same extractor over the same files without the cache, same run.\n\n")
         .append("- `rescan`: same cache object, all hits from the memory tier via the stat fast path.\n")
         .append("- `rescan, reopened`: the cache closed and opened again (a second `metacache scan` process): ")
-        .append("empty memory tier and stat index, every file fingerprinted, hits from the disk tier.\n")
+        .append("a new cache instance started warm by the shared memory tier and shared stat records.\n")
         .append("- `rescan, 1% touched`: 1% of the files rewritten (a line appended), reopened cache.\n\n")
         .append(out.get("duplicateContentFiles")).append(" files of the tree have the same content as another one ")
         .append("(identical sources in the JDK and the system headers). Keys are content hashes, so on a first scan ")
