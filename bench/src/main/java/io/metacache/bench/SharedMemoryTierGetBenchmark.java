@@ -4,7 +4,6 @@ import io.metacache.memory.MemoryTier;
 import io.metacache.policy.PolicyKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -134,23 +132,9 @@ public class SharedMemoryTierGetBenchmark {
     }
   }
 
-  /** Per-thread reused destination buffer and key sequence. */
-  @State(Scope.Thread)
-  public static class Reader {
-    final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
-    long seed = System.nanoTime() | 1;
-
-    int next(int bound) {
-      seed ^= seed << 13;
-      seed ^= seed >>> 7;
-      seed ^= seed << 17;
-      return (int) ((seed >>> 1) % bound);
-    }
-  }
-
   /** One hit; the length of the value read. */
   @Benchmark
-  public int get(Reader r) {
+  public int get(MemoryTierGetBenchmark.Reader r) {
     int i = r.next(entries);
     return reader.get(highs[i], lows[i], r.destination, 0);
   }

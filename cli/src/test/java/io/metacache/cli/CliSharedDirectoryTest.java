@@ -3,8 +3,6 @@ package io.metacache.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliSharedDirectoryTest {
   @TempDir Path work;
-
-  record Run(int status, String out, String err) {}
-
-  static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = MetacacheCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(status, out.toString(), err.toString());
-  }
 
   /** A tree of {@code files} small Python sources, each with its own function name. */
   static Path tree(Path root, int files) throws IOException {
@@ -75,22 +64,22 @@ class CliSharedDirectoryTest {
         String statsRow = "{\"pid\":" + scanner.pid() + ",";
         String stats = "";
         while (scanner.isAlive() && !(stats.contains(statsRow) && requestsOf(stats, scanner.pid()) > 0)) {
-          Run s = cli("stats", "--json", "--cache-dir", cache.toString());
-          assertThat(s.status).as(s.err).isZero();
-          stats = s.out;
+          CliEndToEndTest.Run s = CliEndToEndTest.cli("stats", "--json", "--cache-dir", cache.toString());
+          assertThat(s.status()).as(s.err()).isZero();
+          stats = s.out();
           Thread.sleep(20); // the scanner publishes its counters every 100 ms
         }
-        Run query = cli("query", "--language", "python", "--limit", "5", "--cache-dir", cache.toString());
-        Run health = cli("health", "--json", "--cache-dir", cache.toString());
+        CliEndToEndTest.Run query = CliEndToEndTest.cli("query", "--language", "python", "--limit", "5", "--cache-dir", cache.toString());
+        CliEndToEndTest.Run health = CliEndToEndTest.cli("health", "--json", "--cache-dir", cache.toString());
         boolean during = scanner.isAlive();
         if (!during && files < 80_000) {
           finish(scanner);
           continue; // it finished before we were done: try a larger tree
         }
         assertThat(during).as("the scan was still running while query, stats and health ran").isTrue();
-        assertThat(query.status).as(query.err).isZero();
-        assertThat(health.status).as(health.err + health.out).isIn(0, 2);
-        assertThat(health.out).contains("{\"pid\":" + scanner.pid() + ",\"self\":false,\"tier\":\"memory\"");
+        assertThat(query.status()).as(query.err()).isZero();
+        assertThat(health.status()).as(health.err() + health.out()).isIn(0, 2);
+        assertThat(health.out()).contains("{\"pid\":" + scanner.pid() + ",\"self\":false,\"tier\":\"memory\"");
         assertThat(requestsOf(stats, scanner.pid())).as("the scanner's live request count").isPositive();
         String out = finish(scanner);
         assertThat(scanner.exitValue()).as(out).isZero();
