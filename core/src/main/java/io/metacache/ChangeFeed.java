@@ -83,9 +83,6 @@ final class ChangeFeed implements AutoCloseable {
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
         Files.deleteIfExists(fresh); // another process created it first
       }
-      if (Files.exists(fresh)) {
-        Files.deleteIfExists(fresh);
-      }
     }
     MappedByteBuffer m = IoUtil.mapExistingFile(file.toFile(), "metacache change feed");
     UnsafeBuffer b = new UnsafeBuffer(m);

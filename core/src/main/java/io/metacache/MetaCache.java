@@ -610,7 +610,7 @@ public final class MetaCache implements AutoCloseable {
   private CacheEntry newestWrite(long hi, long lo) {
     if (memory.isShared()) {
       // another process's put may be newer than this process's pending write: memory first
-      byte[] held = memory.get(hi, lo);
+      byte[] held = memory.peek(hi, lo);
       if (held != null) {
         return Tombstone.is(held) ? null : decodeOrNull(held, 0, held.length);
       }
@@ -1162,7 +1162,7 @@ public final class MetaCache implements AutoCloseable {
 
   /** The entry another process stored under a key, for this process's query index; null if gone. */
   private CacheEntry storedEntry(long hi, long lo) {
-    byte[] bytes = memory.get(hi, lo);
+    byte[] bytes = memory.peek(hi, lo);
     if (bytes == null || Tombstone.is(bytes)) {
       return null; // evicted or removed since; a later rebuild reads the lower tiers
     }

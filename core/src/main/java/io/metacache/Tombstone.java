@@ -45,8 +45,7 @@ final class Tombstone {
   }
 
   static boolean is(byte[] bytes) {
-    return bytes.length >= EntryLayout.HEADER_LENGTH
-        && ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(EntryLayout.MAGIC_OFFSET) == EntryLayout.MAGIC
-        && (bytes[EntryLayout.FLAGS_OFFSET] & FLAG) != 0;
+    return bytes.length >= EntryLayout.HEADER_LENGTH && (bytes[EntryLayout.FLAGS_OFFSET] & FLAG) != 0
+        && is(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length);
   }
 }

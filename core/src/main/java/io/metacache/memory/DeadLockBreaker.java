@@ -29,18 +29,18 @@ final class DeadLockBreaker {
   static final int LOCK_TIMEOUT_SECONDS = 2;
   private static final String LOCK_TIMEOUT_PROPERTY = "net.openhft.chronicle.map.lockTimeoutSeconds";
 
-  static {
-    if (System.getProperty(LOCK_TIMEOUT_PROPERTY) == null) {
-      BigSegmentHeader.LOCK_TIMEOUT_SECONDS = LOCK_TIMEOUT_SECONDS;
-    }
-  }
-
   private DeadLockBreaker() {
   }
 
-  /** Applies the lock timeout before any map is built (Chronicle reads it once). */
-  static void init() {
-    // the static initializer does the work
+  /**
+   * Sets Chronicle's segment-lock timeout to {@value #LOCK_TIMEOUT_SECONDS} s unless the user set
+   * {@code net.openhft.chronicle.map.lockTimeoutSeconds}; the memory tier's class initializer calls
+   * it, before any of its maps is built.
+   */
+  static void applyLockTimeout() {
+    if (System.getProperty(LOCK_TIMEOUT_PROPERTY) == null) {
+      BigSegmentHeader.LOCK_TIMEOUT_SECONDS = LOCK_TIMEOUT_SECONDS;
+    }
   }
 
   /**

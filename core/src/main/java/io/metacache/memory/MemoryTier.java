@@ -119,6 +119,10 @@ import org.slf4j.LoggerFactory;
 public final class MemoryTier implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryTier.class);
+
+  static {
+    DeadLockBreaker.applyLockTimeout();
+  }
   private static final int SCRATCH_SLOTS = 64;
   /** {@link #removeEntry} condition meaning "whatever the entry's expiry". */
   private static final long UNCONDITIONAL = Long.MIN_VALUE;
@@ -179,7 +183,7 @@ public final class MemoryTier implements AutoCloseable {
   private int forwardCount;
   private final KeyVisitor readForwarder = this::forwardAccess;
   private final org.agrona.concurrent.MessageHandler ringConsumer = this::onSharedEvent;
-  /** Events consumed from the shared ring by the current drain, for the stall check. */
+  /** When the owner first found the ring blocked by an uncommitted record (0 if not); drainer state. */
   private long ringStalledSince;
   private final ScheduledThreadPoolExecutor sharedMaintenance;
   private final ThreadLocal<ThreadScratch> scratchByThreadLocal = ThreadLocal.withInitial(this::newScratch);
@@ -209,8 +213,6 @@ public final class MemoryTier implements AutoCloseable {
   private final LongAdder refused = new LongAdder();
   private final LongAdder capacityRefusals = new LongAdder();
   private final LongAdder storedBytes = new LongAdder();
-  /** Segment locks found held past the timeout (a shared tier's user died holding one). */
-  private final LongAdder stuckLocks = new LongAdder();
 
   /** Drained read events not yet replayed, as key pairs; drainer state, under the lock. */
   private final long[] accessBatch = new long[2 * ACCESS_BATCH];
@@ -226,7 +228,6 @@ public final class MemoryTier implements AutoCloseable {
 
   /** A builder with the defaults described on {@link MemoryTierBuilder}. */
   public static MemoryTierBuilder builder() {
-    DeadLockBreaker.init();
     return new MemoryTierBuilder();
   }
 
@@ -319,7 +320,6 @@ public final class MemoryTier implements AutoCloseable {
       map.getUsing(s.key(keyHigh, keyLow), sink);
       return afterRead(s, keyHigh, keyLow, sink.length);
     } catch (InterProcessDeadLockException e) {
-      sink.destination = null;
       return lockStuck(s, keyHigh, keyLow, e) ? get(keyHigh, keyLow, destination, offset) : readFailed();
     } finally {
       sink.destination = null;
@@ -345,6 +345,25 @@ public final class MemoryTier implements AutoCloseable {
     return afterRead(s, keyHigh, keyLow, sink.length) < 0 ? null : result;
   }
 
+  /**
+   * The entry for the key as a new array, or null (absent or expired), counting neither a hit nor
+   * a miss and telling the policy nothing: for reads that are not the user's (keeping an index in
+   * step, checking what another process wrote).
+   */
+  public byte[] peek(long keyHigh, long keyLow) {
+    ThreadScratch s = scratch();
+    ValueSink sink = s.sink.allocate().readClock(expiring);
+    try {
+      map.getUsing(s.key(keyHigh, keyLow), sink);
+    } catch (InterProcessDeadLockException e) {
+      sink.allocated = null;
+      return lockStuck(s, keyHigh, keyLow, e) ? peek(keyHigh, keyLow) : null;
+    }
+    byte[] result = sink.allocated;
+    sink.allocated = null;
+    return sink.length < 0 ? null : result;
+  }
+
   /** Whether an unexpired entry is held for the key; counts neither a hit nor a miss. */
   public boolean contains(long keyHigh, long keyLow) {
     ThreadScratch s = scratch();
@@ -365,7 +384,6 @@ public final class MemoryTier implements AutoCloseable {
     if (shared == null) {
       throw e;
     }
-    stuckLocks.increment();
     return DeadLockBreaker.breakIfHolderDied(map, s.key(keyHigh, keyLow), file, users, shared);
   }
 

@@ -79,16 +79,6 @@ final class ProcessFileLock implements AutoCloseable {
     }
   }
 
-  /** Whether some process (this JVM included) holds the lock now; a racy answer, for liveness. */
-  static boolean isHeld(Path file) throws IOException {
-    ProcessFileLock probe = tryAcquire(file);
-    if (probe == null) {
-      return true;
-    }
-    probe.close();
-    return false;
-  }
-
   Path path() {
     return path;
   }

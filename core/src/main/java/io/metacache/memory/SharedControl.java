@@ -12,7 +12,6 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * The control file of a shared memory tier ({@link SharedControlLayout}): the counters every
@@ -24,7 +23,6 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * different memory-tier settings never share a map whose sizing argument one of them would void.
  */
 final class SharedControl implements AutoCloseable {
-  private final Path file;
   private final Path ownerFile;
   private final MappedByteBuffer mapped;
   private final UnsafeBuffer header;
@@ -34,7 +32,6 @@ final class SharedControl implements AutoCloseable {
   private ProcessFileLock ownerLock;
 
   private SharedControl(Path mapFile, MappedByteBuffer mapped) {
-    this.file = controlFileOf(mapFile);
     this.ownerFile = mapFile.resolveSibling(mapFile.getFileName() + ".owner");
     this.mapped = mapped;
     this.header = new UnsafeBuffer(mapped);
@@ -101,24 +98,12 @@ final class SharedControl implements AutoCloseable {
     return header.compareAndSetLong(PENDING_WRITES_OFFSET, expected, updated);
   }
 
-  long addPendingWrites(long delta) {
-    return header.getAndAddLong(PENDING_WRITES_OFFSET, delta) + delta;
-  }
-
-  void setPendingWrites(long value) {
-    header.putLongVolatile(PENDING_WRITES_OFFSET, value);
-  }
-
   void addStoredBytes(long delta) {
     header.getAndAddLong(STORED_BYTES_OFFSET, delta);
   }
 
   long storedBytes() {
     return header.getLongVolatile(STORED_BYTES_OFFSET);
-  }
-
-  void setStoredBytes(long value) {
-    header.putLongVolatile(STORED_BYTES_OFFSET, value);
   }
 
   long reconcileRequests() {
@@ -145,10 +130,6 @@ final class SharedControl implements AutoCloseable {
   /** Users with the map open, this one included (a dead user counts until a scan finds it). */
   long users() {
     return header.getLongVolatile(USERS_OFFSET);
-  }
-
-  long ownerPid() {
-    return header.getLongVolatile(OWNER_PID_OFFSET);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -212,10 +193,6 @@ final class SharedControl implements AutoCloseable {
     return ring.unblock();
   }
 
-  RingBuffer ring() {
-    return ring;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Ownership
 
@@ -239,10 +216,6 @@ final class SharedControl implements AutoCloseable {
       ownerLock.close();
       ownerLock = null;
     }
-  }
-
-  Path file() {
-    return file;
   }
 
   @Override

@@ -97,16 +97,68 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
   @Override
   public boolean read(Path path, long[] record) {
     Scratch s = scratch.get();
-    Key128 key = key(s, path);
-    for (int attempt = 0; attempt < 2; attempt++) {
-      try {
-        if (map.getUsing(key, s.value) == null) {
+    return onKey(key(s, path), key -> {
+      if (map.getUsing(key, s.value) == null) {
+        return false;
+      }
+      for (int i = 0; i < LONGS; i++) {
+        record[i] = s.view.getLong(i * Long.BYTES);
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public void write(Path path, long[] record) {
+    Scratch s = scratch.get();
+    for (int i = 0; i < LONGS; i++) {
+      s.view.putLong(i * Long.BYTES, record[i]);
+    }
+    boolean inserted = onKey(key(s, path), key -> {
+      try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
+        c.updateLock().lock();
+        MapEntry<Key128, byte[]> entry = c.entry();
+        Data<byte[]> value = c.wrapValueAsData(s.value);
+        if (entry != null) {
+          c.replaceValue(entry, value);
           return false;
         }
-        for (int i = 0; i < LONGS; i++) {
-          record[i] = s.view.getLong(i * Long.BYTES);
-        }
+        c.insert(c.absentEntry(), value);
         return true;
+      }
+    });
+    if (inserted && map.longSize() > maxEntries) {
+      trim();
+    }
+  }
+
+  @Override
+  public void remove(Path path) {
+    onKey(key(scratch.get(), path), key -> {
+      try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
+        c.updateLock().lock();
+        MapEntry<Key128, byte[]> entry = c.entry();
+        if (entry != null) {
+          c.remove(entry);
+        }
+        return entry != null;
+      }
+    });
+  }
+
+  /** An operation on one key's record; what it returns, the caller's answer. */
+  private interface KeyOperation {
+    boolean apply(Key128 key);
+  }
+
+  /**
+   * Runs {@code operation}, once more after breaking a dead process's segment lock; false, and
+   * nothing done, if the lock is held by a live process or the map fails (logged once).
+   */
+  private boolean onKey(Key128 key, KeyOperation operation) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        return operation.apply(key);
       } catch (InterProcessDeadLockException e) {
         if (!DeadLockBreaker.breakIfHolderDied(map, key, file, users, control)) {
           return false;
@@ -117,66 +169,6 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
       }
     }
     return false;
-  }
-
-  @Override
-  public void write(Path path, long[] record) {
-    Scratch s = scratch.get();
-    Key128 key = key(s, path);
-    for (int i = 0; i < LONGS; i++) {
-      s.view.putLong(i * Long.BYTES, record[i]);
-    }
-    for (int attempt = 0; attempt < 2; attempt++) {
-      try {
-        boolean inserted;
-        try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
-          c.updateLock().lock();
-          MapEntry<Key128, byte[]> entry = c.entry();
-          Data<byte[]> value = c.wrapValueAsData(s.value);
-          if (entry != null) {
-            c.replaceValue(entry, value);
-            inserted = false;
-          } else {
-            c.insert(c.absentEntry(), value);
-            inserted = true;
-          }
-        }
-        if (inserted && map.longSize() > maxEntries) {
-          trim();
-        }
-        return;
-      } catch (InterProcessDeadLockException e) {
-        if (!DeadLockBreaker.breakIfHolderDied(map, key, file, users, control)) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        failed(e);
-        return;
-      }
-    }
-  }
-
-  @Override
-  public void remove(Path path) {
-    Scratch s = scratch.get();
-    Key128 key = key(s, path);
-    for (int attempt = 0; attempt < 2; attempt++) {
-      try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
-        c.updateLock().lock();
-        MapEntry<Key128, byte[]> entry = c.entry();
-        if (entry != null) {
-          c.remove(entry);
-        }
-        return;
-      } catch (InterProcessDeadLockException e) {
-        if (!DeadLockBreaker.breakIfHolderDied(map, key, file, users, control)) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        failed(e);
-        return;
-      }
-    }
   }
 
   @Override
@@ -202,10 +194,6 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
     } catch (RuntimeException e) {
       failed(e);
     }
-  }
-
-  long size() {
-    return map.longSize();
   }
 
   private void failed(RuntimeException e) {
