@@ -110,6 +110,7 @@ class CacheConfigTest {
         Arguments.of(CacheConfig.MEMORY_MAX_BYTES, "1KiB", "from 1048576"),
         Arguments.of(CacheConfig.MEMORY_MAX_ENTRY_BYTES, "10", "from 256"),
         Arguments.of(CacheConfig.MEMORY_POLICY, "fifo", "one of lru, lfu, wtinylfu"),
+        Arguments.of(CacheConfig.MEMORY_MODE, "public", "shared or private"),
         Arguments.of(CacheConfig.TTL, "-5s", "duration"),
         Arguments.of(CacheConfig.TTL, "5", "unit is required"),
         Arguments.of(CacheConfig.TTL, "P-1D", "not negative"),

@@ -119,6 +119,16 @@ class MemoryTierSharedTest {
   }
 
   @Test
+  void aSharedTierWithoutAFileOrWithABadRecordBoundIsRefusedNamingTheSetting() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MemoryTier.builder().shared(true).persistTo(null).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a shared memory tier needs a file").hasMessageContaining("metacache.memory.file");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MemoryTier.builder().sharedStatRecords(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sharedStatRecords must be 1 to 2^27, was 0");
+  }
+
+  @Test
   void theMapFileCostsWhatItHolds() throws Exception {
     Path file = dir.resolve("memory.cmap");
     try (MemoryTier a = sharedTier(file, 100_000, PolicyKind.WTINYLFU)) {
