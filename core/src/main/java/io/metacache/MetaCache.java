@@ -707,7 +707,9 @@ public final class MetaCache implements AutoCloseable {
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
-      changed(ChangeFeed.STORED, hi, lo);
+      if (!KeyValueCache.PROFILE.equals(entry.profile())) {
+        changed(ChangeFeed.STORED, hi, lo); // for other processes' query indexes, which skip key/value entries
+      }
       if (writeBehind != null) {
         // Under the monitor: ring order = memory order. While the ring has room this costs a slot
         // claim and a pending-view update. With full-policy=block and a full ring the thread parks
