@@ -12,46 +12,33 @@ import io.metacache.key.PathIndex;
 import io.metacache.key.Profiles;
 import io.metacache.memory.MemoryTier;
 import io.metacache.memory.MemoryTierStats;
-import io.metacache.config.ConfigValues;
 import io.metacache.spi.DescribedTier;
-import io.metacache.spi.EntryDescription;
 import io.metacache.query.IndexedEntry;
 import io.metacache.query.MetadataQuery;
 import io.metacache.spi.InvalidationBroadcaster;
 import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
-import io.metacache.spi.TierContext;
-import io.metacache.spi.TierException;
 import io.metacache.spi.TierKey;
 import io.metacache.spi.TierOperation;
-import io.metacache.spi.TierProvider;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.StatsCounter;
-import io.metacache.writebehind.CircuitState;
 import io.metacache.writebehind.PendingWrite;
 import io.metacache.writebehind.WriteBehindPipeline;
 import io.metacache.writebehind.WriteBehindReport;
 import io.metacache.writebehind.WriteBehindStats;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -146,16 +133,16 @@ public final class MetaCache implements AutoCloseable {
   private final LongSupplier clock;
   private final PathIndex pathIndex;
   private final EntryCodec codec;
+  private final CacheTiers tiers;
   private final MemoryTier memory;
   private final List<Tier> lowerTiers;
   private final TierReadGuard[] guards;
   private final WriteBehindPipeline writeBehind;
   private final StatsCounter stats;
   private final InvalidationBroadcaster broadcaster;
-  private final PromotionFilter promotions = new PromotionFilter();
-  private final TierProbe[] probes;
-  private final ScheduledExecutorService prober;
-  private final ScheduledExecutorService expirySweeper;
+  private final PromotionFilter promotions;
+  private final CacheHealth health;
+  private final ExpirySweeper expirySweeper;
   private volatile WriteBehindReport closeReport;
   private final Object[] stripeLocks = new Object[STRIPES];
   private final long[] generations = new long[STRIPES];
@@ -179,67 +166,21 @@ public final class MetaCache implements AutoCloseable {
     this.codec = codec;
     this.pathIndex = new PathIndex(new Fingerprinter(config.fullHashThreshold(), config.sampleChunkSize()),
         (int) config.statIndexMaxEntries(), config.timestampGranularity());
-    this.lowerTiers = List.copyOf(lowerTiers);
     for (int i = 0; i < STRIPES; i++) {
       stripeLocks[i] = new Object();
     }
-    this.guards = new TierReadGuard[lowerTiers.size()];
-    List<String> names = new ArrayList<>();
-    names.add(MEMORY);
-    for (int i = 0; i < lowerTiers.size(); i++) {
-      String name = lowerTiers.get(i).name();
-      names.add(name);
-      guards[i] = new TierReadGuard(name, READ_RETRY_AFTER_MILLIS);
-    }
-    this.stats = new StatsCounter(names);
-    MemoryTier opened = null;
-    WriteBehindPipeline pipeline = null;
-    boolean sharedMemory = config.memoryMode()
-        .map(mode -> mode == MemoryMode.SHARED)
-        .orElse(!lowerTiers.isEmpty());
-    try {
-      opened = MemoryTier.builder()
-          .maxEntries(config.memoryMaxEntries())
-          .maxBytes(config.memoryMaxBytes())
-          .maxEntryBytes(config.memoryMaxEntryBytes())
-          .policy(config.memoryPolicy())
-          .clock(clock)
-          .persistTo(sharedMemory ? config.sharedMemoryFile() : config.memoryFile().orElse(null))
-          .shared(sharedMemory)
-          .sharedStatRecords(config.statIndexMaxEntries())
-          .expirySweepInterval(config.expirySweepInterval())
-          .evictionListener(lowerTiers.isEmpty() ? this::memoryEvicted : null)
-          .build();
-      if (!lowerTiers.isEmpty()) {
-        List<Tier> views = new ArrayList<>(lowerTiers.size());
-        for (int i = 0; i < lowerTiers.size(); i++) {
-          views.add(promotions.view(lowerTiers.get(i), i));
-        }
-        WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(views);
-        for (String property : WRITE_BEHIND_PROPERTIES) {
-          String value = b.properties.apply(property);
-          if (value != null) {
-            wb.set(property, value);
-          }
-        }
-        pipeline = wb.build();
-      }
-    } catch (RuntimeException e) {
-      if (opened != null) {
-        opened.close();
-      }
-      throw e;
-    }
+    this.tiers = CacheTiers.open(config, lowerTiers, clock, b.properties, this::memoryEvicted);
+    this.lowerTiers = tiers.lower;
+    this.guards = tiers.guards;
+    this.promotions = tiers.promotions;
+    this.stats = new StatsCounter(tiers.names());
+    MemoryTier opened = tiers.memory;
     this.memory = opened;
     opened.sharedStatRecords().ifPresent(pathIndex::share);
-    this.writeBehind = pipeline;
-    InvalidationBroadcaster found = null;
-    for (Tier tier : lowerTiers) {
-      if (tier instanceof InvalidationBroadcaster) {
-        found = (InvalidationBroadcaster) tier;
-        found.onRemoteInvalidation(this::dropFromMemory);
-        break;
-      }
+    this.writeBehind = tiers.writeBehind;
+    InvalidationBroadcaster found = tiers.broadcaster();
+    if (found != null) {
+      found.onRemoteInvalidation(this::dropFromMemory);
     }
     this.broadcaster = found;
     this.operationTtls = new OperationTtls(b.properties, config.ttl());
@@ -261,66 +202,10 @@ public final class MetaCache implements AutoCloseable {
       indexKeeper.followChanges(feed, this::storedEntry);
     }
     indexKeeper.start();
-    for (Tier tier : lowerTiers) {
-      if (tier instanceof DescribedTier) {
-        ((DescribedTier) tier).describeEntriesWith(this::describe);
-      }
-    }
-    this.probes = new TierProbe[lowerTiers.size()];
-    Duration interval = probeInterval(b.properties);
-    if (lowerTiers.isEmpty() || interval.isZero()) {
-      this.prober = null;
-    } else {
-      this.prober = Executors.newScheduledThreadPool(lowerTiers.size(), runnable -> {
-        Thread t = new Thread(runnable, "metacache-health-probe");
-        t.setDaemon(true);
-        return t;
-      });
-      for (int i = 0; i < lowerTiers.size(); i++) {
-        TierReadGuard guard = guards[i];
-        probes[i] = new TierProbe(lowerTiers.get(i), clock, nanos -> {
-          if (guard.consecutiveFailures() > 0) {
-            guard.success(nanos); // the tier answers again: reads need not wait out the back-off
-          }
-        });
-        prober.scheduleWithFixedDelay(probes[i], 0, interval.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    }
-    if (lowerTiers.isEmpty()) {
-      this.expirySweeper = null; // the memory tier sweeps itself
-    } else {
-      this.expirySweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread t = new Thread(runnable, "metacache-expiry-sweep");
-        t.setDaemon(true);
-        return t;
-      });
-      long sweepNanos = config.expirySweepInterval().toNanos();
-      expirySweeper.scheduleWithFixedDelay(this::sweepLowerTiers, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
-    }
+    tiers.describeEntriesWith(codec);
+    this.health = new CacheHealth(tiers, stats, clock, b.properties);
+    this.expirySweeper = new ExpirySweeper(tiers, clock, config.expirySweepInterval());
     this.sharedStats = SharedStats.start(this, shared); // last: its thread reads the whole cache
-  }
-
-  private static Duration probeInterval(Function<String, String> properties) {
-    String raw = properties.apply(HEALTH_PROBE_INTERVAL_PROPERTY);
-    if (raw == null || raw.isBlank()) {
-      return DEFAULT_HEALTH_PROBE_INTERVAL;
-    }
-    Duration d = ConfigValues.parseDuration(HEALTH_PROBE_INTERVAL_PROPERTY, raw);
-    if (d.isNegative() || d.compareTo(Duration.ofHours(1)) > 0) {
-      throw ConfigValues.invalid(HEALTH_PROBE_INTERVAL_PROPERTY, raw, "a duration from 0 (off) to 1h");
-    }
-    return d;
-  }
-
-  /** The queryable description of an encoded entry, for {@link DescribedTier}s; null if corrupt. */
-  private EntryDescription describe(byte[] encoded) {
-    io.metacache.codec.EntrySummary summary;
-    try {
-      summary = codec.summarize(encoded, 0, encoded.length);
-    } catch (CorruptEntryException e) {
-      return null;
-    }
-    return new EntryDescription(summary.path(), summary.profile(), summary.metadataJson());
   }
 
   static final List<String> WRITE_BEHIND_PROPERTIES = List.of(
@@ -894,64 +779,17 @@ public final class MetaCache implements AutoCloseable {
    * failures; UP otherwise. Safe to call at any time, also after {@link #close()}.
    */
   public List<TierHealth> health() {
-    List<TierHealth> health = new ArrayList<>();
-    health.add(new TierHealth(MEMORY, closed ? TierHealth.Status.DOWN : TierHealth.Status.UP,
-        CircuitState.CLOSED.name(), null, 0, stats.snapshot().getLatency()));
-    long now = clock.getAsLong();
-    WriteBehindStats pipelineStats = writeBehind == null ? null : writeBehind.stats();
-    for (int i = 0; i < lowerTiers.size(); i++) {
-      TierReadGuard guard = guards[i];
-      TierProbe probe = probes[i];
-      io.metacache.writebehind.TierWriteStats writeStats = pipelineStats == null ? null : pipelineStats.tier(guard.name);
-      CircuitState circuit = writeStats == null ? CircuitState.CLOSED : writeStats.circuitState();
-      TierHealth.Status status;
-      if (closed || (probe != null && probe.failing()) || guard.skipping(now) || circuit == CircuitState.OPEN) {
-        status = TierHealth.Status.DOWN;
-      } else if (guard.consecutiveFailures() > 0 || circuit == CircuitState.HALF_OPEN
-          || (writeStats != null && writeStats.parked() > 0)) {
-        status = TierHealth.Status.DEGRADED;
-      } else {
-        status = TierHealth.Status.UP;
-      }
-      String lastError = guard.lastError();
-      long lastErrorAt = guard.lastErrorAtMillis();
-      if (writeStats != null && writeStats.lastErrorAtMillis() > lastErrorAt) {
-        lastError = writeStats.lastError();
-        lastErrorAt = writeStats.lastErrorAtMillis();
-      }
-      if (probe != null && probe.lastErrorAtMillis() > lastErrorAt) {
-        lastError = probe.lastError();
-        lastErrorAt = probe.lastErrorAtMillis();
-      }
-      health.add(new TierHealth(guard.name, status, circuit.name(), lastError, lastErrorAt, guard.latency.summary()));
-    }
-    return health;
+    return health.health(closed);
   }
 
   /** The health of the named tier. */
   public TierHealth health(String tier) {
-    for (TierHealth h : health()) {
-      if (h.tier().equals(tier)) {
-        return h;
-      }
-    }
-    throw new IllegalArgumentException("no tier named '" + tier + "', expected one of " + tierNames());
+    return health.health(tier, closed);
   }
 
   /** Entries held by each tier, in lookup order; -1 where a tier cannot count cheaply or is down. */
   public Map<String, Long> entriesByTier() {
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    sizes.put(MEMORY, memory.size());
-    for (Tier tier : lowerTiers) {
-      long size;
-      try {
-        size = tier.size();
-      } catch (RuntimeException e) {
-        size = -1;
-      }
-      sizes.put(tier.name(), size);
-    }
-    return sizes;
+    return health.entriesByTier();
   }
 
   /** Names of the tiers in lookup order, memory first. */
@@ -973,21 +811,7 @@ public final class MetaCache implements AutoCloseable {
    */
   public long removeExpired() {
     checkOpen();
-    return memory.runExpiry() + sweepLowerTiers();
-  }
-
-  /** The lower tiers' part of {@link #removeExpired()}; the expiry sweeper's task. */
-  private long sweepLowerTiers() {
-    long removed = 0;
-    for (int i = 0; i < lowerTiers.size() && !closed; i++) {
-      long now = clock.getAsLong();
-      try {
-        removed += lowerTiers.get(i).removeExpired(now);
-      } catch (RuntimeException e) {
-        LOG.debug("tier {} expiry sweep failed; the next sweep retries: {}", guards[i].name, e.toString());
-      }
-    }
-    return removed;
+    return memory.runExpiry() + expirySweeper.sweepLowerTiers();
   }
 
   /** Returns when every write queued before the call has been applied or has failed in every lower tier. */
@@ -1005,12 +829,8 @@ public final class MetaCache implements AutoCloseable {
       return;
     }
     closed = true;
-    if (prober != null) {
-      prober.shutdownNow();
-    }
-    if (expirySweeper != null) {
-      expirySweeper.shutdownNow();
-    }
+    health.close();
+    expirySweeper.stop();
     if (writeBehind != null) {
       WriteBehindReport report = writeBehind.close();
       closeReport = report;
@@ -1237,76 +1057,16 @@ public final class MetaCache implements AutoCloseable {
     /** Opens the tiers and builds the cache; on failure everything opened so far is closed. */
     public MetaCache build() {
       CacheConfig c = config != null ? config : CacheConfig.from(properties, name -> null);
-      List<String> names = tierNames != null ? tierNames : namesFromProperties();
+      List<String> names = tierNames != null ? tierNames : LowerTierOpener.namesFromProperties(properties);
       EntryCodec codec = new EntryCodec(codecOptions(c));
       List<Tier> opened = new ArrayList<>();
       try {
-        if (!names.isEmpty()) {
-          Map<String, TierProvider> providers = providers();
-          for (String name : names) {
-            TierProvider provider = providers.get(name);
-            if (provider == null) {
-              throw new IllegalArgumentException("Invalid value for " + TIERS_PROPERTY + ": '" + String.join(",", names)
-                  + "'; unknown tier '" + name + "', expected names from " + providers.keySet() + " or none");
-            }
-            Path dir = c.cacheDirectory().resolve(name);
-            Files.createDirectories(dir);
-            opened.add(provider.open(new TierContext(c, dir, clock, properties)));
-          }
-        }
+        LowerTierOpener.open(names, c, clock, properties, opened);
         opened.addAll(tierInstances);
         return new MetaCache(this, c, opened, codec);
-      } catch (IOException e) {
-        closeAll(opened);
-        throw new UncheckedIOException("cannot create the cache directory under " + c.cacheDirectory(), e);
       } catch (RuntimeException e) {
-        closeAll(opened);
+        LowerTierOpener.closeAll(opened);
         throw e;
-      }
-    }
-
-    private List<String> namesFromProperties() {
-      String value = properties.apply(TIERS_PROPERTY);
-      if (value == null || value.isBlank()) {
-        String redis = properties.apply(REDIS_URI_PROPERTY);
-        if (redis != null && !redis.isBlank()) {
-          List<String> withRedis = new ArrayList<>();
-          withRedis.add("redis");
-          withRedis.addAll(DEFAULT_LOWER_TIERS);
-          return withRedis;
-        }
-        return DEFAULT_LOWER_TIERS;
-      }
-      if (value.trim().equalsIgnoreCase("none")) {
-        return List.of();
-      }
-      List<String> names = new ArrayList<>();
-      for (String part : value.split(",")) {
-        String name = part.trim().toLowerCase(Locale.ROOT);
-        if (name.isEmpty() || names.contains(name) || name.equals(MEMORY)) {
-          throw new IllegalArgumentException("Invalid value for " + TIERS_PROPERTY + ": '" + value
-              + "'; expected distinct lower-tier names separated by commas (memory is always first), or none");
-        }
-        names.add(name);
-      }
-      return names;
-    }
-
-    private static Map<String, TierProvider> providers() {
-      Map<String, TierProvider> providers = new LinkedHashMap<>();
-      for (TierProvider provider : ServiceLoader.load(TierProvider.class, MetaCache.class.getClassLoader())) {
-        providers.putIfAbsent(provider.name(), provider);
-      }
-      return providers;
-    }
-
-    private static void closeAll(List<Tier> tiers) {
-      for (Tier tier : tiers) {
-        try {
-          tier.close();
-        } catch (RuntimeException ignored) {
-          // already failing: the original exception is the one to report
-        }
       }
     }
 
