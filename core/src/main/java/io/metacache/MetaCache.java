@@ -7,7 +7,6 @@ import io.metacache.codec.EntryCodec;
 import io.metacache.key.CacheKey;
 import io.metacache.key.FileIdentity;
 import io.metacache.key.Fingerprint;
-import io.metacache.key.Fingerprinter;
 import io.metacache.key.PathIndex;
 import io.metacache.key.Profiles;
 import io.metacache.memory.MemoryTier;
@@ -15,10 +14,8 @@ import io.metacache.memory.MemoryTierStats;
 import io.metacache.spi.DescribedTier;
 import io.metacache.query.IndexedEntry;
 import io.metacache.query.MetadataQuery;
-import io.metacache.spi.InvalidationBroadcaster;
 import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
-import io.metacache.spi.TierKey;
 import io.metacache.spi.TierOperation;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.StatsCounter;
@@ -35,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -70,7 +66,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Promotion races</h2>
  * A reader that found an entry in a lower tier must not overwrite a newer put or resurrect an
- * invalidation made while it was reading. Keys hash to one of {@value #STRIPES} stripes, each with
+ * invalidation made while it was reading. Keys hash to one of {@value KeyStripes#STRIPES} stripes, each with
  * a generation counter; writers bump it under the stripe's monitor before touching the memory
  * tier, and a promotion only goes ahead, under the same monitor, if the generation is the one it
  * saw before reading. Memory-tier hits take no lock.
@@ -114,11 +110,8 @@ public final class MetaCache implements AutoCloseable {
   /** Lower tiers opened when {@value #TIERS_PROPERTY} is unset. */
   public static final List<String> DEFAULT_LOWER_TIERS = List.of("disk", "sqlite");
   static final String MEMORY = "memory";
-  static final int STRIPES = 1024;
-  static final long READ_RETRY_AFTER_MILLIS = 1000;
   /** How often each lower tier is pinged for {@link #health()}; {@code 0} turns probing off. */
   public static final String HEALTH_PROBE_INTERVAL_PROPERTY = "metacache.health.probe-interval";
-  static final Duration DEFAULT_HEALTH_PROBE_INTERVAL = Duration.ofSeconds(1);
   /**
    * {@code false} stops this cache publishing its live figures to {@code <cache dir>/procs/} for
    * {@code metacache stats} (default {@code true}; see {@code docs/process-counters.md}).
@@ -131,7 +124,6 @@ public final class MetaCache implements AutoCloseable {
 
   private final CacheConfig config;
   private final LongSupplier clock;
-  private final PathIndex pathIndex;
   private final EntryCodec codec;
   private final CacheTiers tiers;
   private final MemoryTier memory;
@@ -139,23 +131,22 @@ public final class MetaCache implements AutoCloseable {
   private final TierReadGuard[] guards;
   private final WriteBehindPipeline writeBehind;
   private final StatsCounter stats;
-  private final InvalidationBroadcaster broadcaster;
   private final PromotionFilter promotions;
+  private final KeyStripes stripes;
+  private final KeyRemover remover;
+  private final FileIdentities identities;
+  private final Invalidation invalidation;
   private final CacheHealth health;
   private final ExpirySweeper expirySweeper;
   private volatile WriteBehindReport closeReport;
-  private final Object[] stripeLocks = new Object[STRIPES];
-  private final long[] generations = new long[STRIPES];
   private final ConcurrentHashMap<CacheKey, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
-  private final Set<String> profilesSeen = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<ExpandableDirectByteBuffer> readBuffers =
       ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(4096));
   private volatile boolean closed;
   private final IndexKeeper indexKeeper;
   private final OperationTtls operationTtls;
   private final KeyValueCache keyValue;
-  /** The directory's change feed when the memory tier is shared, else null. */
-  private final ChangeFeed changes;
+  private final ChangeFeedLink changes;
   private final io.metacache.counters.CountersPublisher sharedStats; // null when off or not possible
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
@@ -164,43 +155,24 @@ public final class MetaCache implements AutoCloseable {
     this.config = config;
     this.clock = b.clock;
     this.codec = codec;
-    this.pathIndex = new PathIndex(new Fingerprinter(config.fullHashThreshold(), config.sampleChunkSize()),
-        (int) config.statIndexMaxEntries(), config.timestampGranularity());
-    for (int i = 0; i < STRIPES; i++) {
-      stripeLocks[i] = new Object();
-    }
     this.tiers = CacheTiers.open(config, lowerTiers, clock, b.properties, this::memoryEvicted);
     this.lowerTiers = tiers.lower;
     this.guards = tiers.guards;
     this.promotions = tiers.promotions;
     this.stats = new StatsCounter(tiers.names());
-    MemoryTier opened = tiers.memory;
-    this.memory = opened;
-    opened.sharedStatRecords().ifPresent(pathIndex::share);
+    this.memory = tiers.memory;
     this.writeBehind = tiers.writeBehind;
-    InvalidationBroadcaster found = tiers.broadcaster();
-    if (found != null) {
-      found.onRemoteInvalidation(this::dropFromMemory);
-    }
-    this.broadcaster = found;
+    this.stripes = new KeyStripes(memory);
     this.operationTtls = new OperationTtls(b.properties, config.ttl());
     this.keyValue = new KeyValueCache(this);
     this.indexKeeper = new IndexKeeper(indexMode,
-        new CacheEnumerator(memory, this.lowerTiers, codec, this::flushPending, clock), clock, this::dropIfAbsent);
-    ChangeFeed feed = null;
-    if (memory.isShared()) {
-      try {
-        feed = ChangeFeed.open(config.sharedMemoryFile().resolveSibling("changes.feed"),
-            java.util.concurrent.ThreadLocalRandom.current().nextInt());
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("no change feed in {}: other processes' changes reach this process's query index"
-            + " only through a rebuild", config.sharedMemoryFile().getParent(), e);
-      }
-    }
-    this.changes = feed;
-    if (feed != null) {
-      indexKeeper.followChanges(feed, this::storedEntry);
-    }
+        new CacheEnumerator(memory, this.lowerTiers, codec, tiers::flushPending, clock), clock, stripes);
+    this.changes = ChangeFeedLink.open(config, memory, codec);
+    changes.follow(indexKeeper);
+    this.remover = new KeyRemover(tiers, stripes, indexKeeper, changes, clock);
+    remover.listenForRemoteInvalidations();
+    this.identities = new FileIdentities(config, memory, remover, stats);
+    this.invalidation = new Invalidation(tiers, stripes, remover, identities, indexKeeper, changes, codec, stats, clock);
     indexKeeper.start();
     tiers.describeEntriesWith(codec);
     this.health = new CacheHealth(tiers, stats, clock, b.properties);
@@ -239,7 +211,7 @@ public final class MetaCache implements AutoCloseable {
     checkOpen();
     long start = System.nanoTime();
     Profiles.validate(profile);
-    FileIdentity identity = identify(file);
+    FileIdentity identity = identities.identify(file);
     CacheEntry entry = lookup(CacheKey.of(identity.fingerprint(), profile), identity);
     if (entry == null) {
       stats.recordMiss();
@@ -258,11 +230,11 @@ public final class MetaCache implements AutoCloseable {
     Objects.requireNonNull(extractor, "extractor");
     long start = System.nanoTime();
     Profiles.validate(profile);
-    FileIdentity identity = identify(file);
+    FileIdentity identity = identities.identify(file);
     CacheKey key = CacheKey.of(identity.fingerprint(), profile);
     // Read before the lookup: a put or invalidation after it bumps the generation, and the
     // extraction's store then yields to a put made meanwhile instead of overwriting it.
-    long generationSeen = generation(stripe(key.high(), key.low()));
+    long generationSeen = stripes.generation(KeyStripes.stripe(key.high(), key.low()));
     CacheEntry entry = lookup(key, identity);
     if (entry != null) {
       stats.recordGetLatency(System.nanoTime() - start);
@@ -312,26 +284,6 @@ public final class MetaCache implements AutoCloseable {
     }
   }
 
-  /**
-   * The file's identity; if its content changed since the cache last saw it, the entries of the
-   * old content (every profile seen) leave every tier now. They could never be served (keys are
-   * content-addressed), but they would linger in Redis, disk and SQLite until their TTL.
-   */
-  private FileIdentity identify(Path file) throws IOException {
-    FileIdentity before = pathIndex.recorded(file).orElse(null);
-    FileIdentity now = pathIndex.lookup(file);
-    if (before != null && before != now && !before.fingerprint().equals(now.fingerprint())) {
-      int n = 0;
-      for (String profile : profilesSeen) {
-        CacheKey old = CacheKey.of(before.fingerprint(), profile);
-        removeEverywhere(old.high(), old.low());
-        n++;
-      }
-      stats.recordInvalidations(n);
-    }
-    return now;
-  }
-
   /** One request: records a hit of the tier that answers; the caller records the miss on null. */
   private CacheEntry lookup(CacheKey key, FileIdentity identity) {
     stats.recordRequest();
@@ -341,7 +293,7 @@ public final class MetaCache implements AutoCloseable {
     // view and the memory tier are asked: a put landing after that read bumps it and the
     // promotion of the older lower-tier entry is abandoned; read any later, a put landing between
     // the memory miss and the read would be overwritten by the promotion (a lost put).
-    long generationSeen = writeBehind != null ? generation(stripe(hi, lo)) : 0;
+    long generationSeen = writeBehind != null ? stripes.generation(KeyStripes.stripe(hi, lo)) : 0;
     // A private memory tier never holds anything newer than this process's pending writes, so they
     // are asked first. A shared one may hold another process's newer put: it is asked first, and
     // the pending view only on a miss (an entry too large for memory, or evicted while pending).
@@ -399,7 +351,7 @@ public final class MetaCache implements AutoCloseable {
   private CacheEntry lookupLowerTiers(CacheKey key, FileIdentity identity, long generation) {
     long hi = key.high();
     long lo = key.low();
-    int stripe = stripe(hi, lo);
+    int stripe = KeyStripes.stripe(hi, lo);
     for (int i = 0; i < lowerTiers.size(); i++) {
       TierReadGuard guard = guards[i];
       long now = clock.getAsLong();
@@ -446,7 +398,7 @@ public final class MetaCache implements AutoCloseable {
         new Fingerprint(entry.fingerprintHigh(), entry.fingerprintLow()))) {
       return true;
     }
-    removeEverywhere(key.high(), key.low());
+    remover.removeEverywhere(key.high(), key.low());
     stats.recordInvalidations(1);
     return false;
   }
@@ -463,8 +415,8 @@ public final class MetaCache implements AutoCloseable {
 
   private void promote(long hi, long lo, byte[] bytes, long expiresAt, int stripe, long generationSeen,
       int answeringTier) {
-    synchronized (stripeLocks[stripe]) {
-      if (generations[stripe] != generationSeen) {
+    synchronized (stripes.lock(stripe)) {
+      if (stripes.current(stripe) != generationSeen) {
         return; // a put or invalidation happened meanwhile: it wins
       }
       if (memory.isShared()) {
@@ -482,12 +434,6 @@ public final class MetaCache implements AutoCloseable {
         promotions.mark(bytes, answeringTier);
         writeBehind.put(hi, lo, bytes, expiresAt);
       }
-    }
-  }
-
-  private long generation(int stripe) {
-    synchronized (stripeLocks[stripe]) {
-      return generations[stripe];
     }
   }
 
@@ -534,7 +480,7 @@ public final class MetaCache implements AutoCloseable {
       throw new IllegalArgumentException("ttl: expected zero (never expire) or a positive duration, got " + ttl);
     }
     Profiles.validate(profile);
-    FileIdentity identity = identify(file);
+    FileIdentity identity = identities.identify(file);
     store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl, ANY_GENERATION);
   }
 
@@ -564,7 +510,7 @@ public final class MetaCache implements AutoCloseable {
         .expiresAtMillis(expiresAt)
         .lastAccessMillis(now)
         .build();
-    profilesSeen.add(profile);
+    identities.sawProfile(profile);
     return write(key, identity, entry, generationSeen, start);
   }
 
@@ -579,21 +525,21 @@ public final class MetaCache implements AutoCloseable {
     byte[] bytes = codec.encode(entry);
     long hi = key.high();
     long lo = key.low();
-    int stripe = stripe(hi, lo);
-    synchronized (stripeLocks[stripe]) {
-      if (generationSeen != ANY_GENERATION && generations[stripe] != generationSeen) {
+    int stripe = KeyStripes.stripe(hi, lo);
+    synchronized (stripes.lock(stripe)) {
+      if (generationSeen != ANY_GENERATION && stripes.current(stripe) != generationSeen) {
         CacheEntry newer = newestWrite(hi, lo);
         if (newer != null && current(newer, identity, key)) {
           return newer;
         }
       }
-      generations[stripe]++;
+      stripes.bump(stripe);
       indexKeeper.stored(hi, lo, entry); // named entries are not indexed (it skips their profile)
       if (!memory.put(hi, lo, bytes)) {
         memory.remove(hi, lo); // refused (too large): an older value must not stay behind
       }
       if (!KeyValueCache.PROFILE.equals(entry.profile())) {
-        changed(ChangeFeed.STORED, hi, lo); // for other processes' query indexes, which skip key/value entries
+        changes.publish(ChangeFeed.STORED, hi, lo); // for other processes' query indexes, which skip key/value entries
       }
       if (writeBehind != null) {
         // Under the monitor: ring order = memory order. While the ring has room this costs a slot
@@ -634,121 +580,20 @@ public final class MetaCache implements AutoCloseable {
    */
   public void invalidate(Path file) throws IOException {
     checkOpen();
-    List<Fingerprint> fingerprints = fingerprintsOf(file);
-    java.util.Set<CacheKey> keys = new java.util.LinkedHashSet<>();
-    for (Fingerprint fp : fingerprints) {
-      for (String profile : profilesSeen) {
-        keys.add(CacheKey.of(fp, profile));
-      }
-    }
-    String path = file.toAbsolutePath().normalize().toString();
-    for (int i = 0; i < lowerTiers.size(); i++) {
-      if (lowerTiers.get(i) instanceof PathIndexedTier) {
-        try {
-          for (TierKey k : ((PathIndexedTier) lowerTiers.get(i)).keysForPath(path)) {
-            keys.add(new CacheKey(k.high(), k.low()));
-          }
-        } catch (RuntimeException e) {
-          guards[i].failure(e, clock.getAsLong());
-          LOG.debug("tier {} could not list the keys of {}: {}", guards[i].name, path, e.toString());
-        }
-      }
-    }
-    for (CacheKey key : keys) {
-      removeEverywhere(key.high(), key.low());
-    }
-    pathIndex.invalidate(file);
-    stats.recordInvalidations(keys.size());
+    invalidation.file(file);
   }
 
   /** Removes the entry of {@code file} under {@code profile} from every tier. */
   public void invalidate(Path file, String profile) throws IOException {
     checkOpen();
     Profiles.validate(profile);
-    int n = 0;
-    for (Fingerprint fp : fingerprintsOf(file)) {
-      CacheKey key = CacheKey.of(fp, profile);
-      removeEverywhere(key.high(), key.low());
-      n++;
-    }
-    stats.recordInvalidations(n);
+    invalidation.file(file, profile);
   }
 
   /** Removes every entry from every tier. Waits for queued writes first so none lands afterwards. */
   public void invalidateAll() {
     checkOpen();
-    if (writeBehind != null) {
-      writeBehind.flush();
-    }
-    synchronized (this) {
-      for (int s = 0; s < STRIPES; s++) {
-        synchronized (stripeLocks[s]) {
-          generations[s]++;
-        }
-      }
-      memory.clear();
-      indexKeeper.cleared();
-      changed(ChangeFeed.CLEARED, 0, 0);
-      for (int i = 0; i < lowerTiers.size(); i++) {
-        try {
-          lowerTiers.get(i).clear();
-        } catch (RuntimeException e) {
-          guards[i].failure(e, clock.getAsLong());
-          LOG.warn("tier {} could not be cleared: {}", lowerTiers.get(i).name(), e.toString());
-        }
-      }
-      pathIndex.clear();
-    }
-  }
-
-  private List<Fingerprint> fingerprintsOf(Path file) throws IOException {
-    List<Fingerprint> fingerprints = new ArrayList<>(2);
-    pathIndex.recorded(file).ifPresent(id -> fingerprints.add(id.fingerprint()));
-    if (Files.isRegularFile(file)) {
-      Fingerprint now = pathIndex.lookup(file).fingerprint();
-      if (!fingerprints.contains(now)) {
-        fingerprints.add(now);
-      }
-    }
-    return fingerprints;
-  }
-
-  private void removeEverywhere(long hi, long lo) {
-    int stripe = stripe(hi, lo);
-    synchronized (stripeLocks[stripe]) {
-      generations[stripe]++;
-      // Tombstones only matter to other processes (this one sees its pending deletes), so a
-      // process alone in the directory removes the entry and its memory accounting stays exact.
-      if (!memory.hasOtherUsers() || lowerTiers.isEmpty() || !memory.put(hi, lo, Tombstone.bytes(clock.getAsLong()))) {
-        memory.remove(hi, lo);
-      }
-      indexKeeper.removed(hi, lo);
-      changed(ChangeFeed.REMOVED, hi, lo);
-      if (writeBehind != null) {
-        writeBehind.delete(hi, lo); // under the monitor: ring order = memory order
-      }
-    }
-    if (broadcaster != null) {
-      try {
-        broadcaster.publishInvalidations(new long[] {hi}, new long[] {lo}, 1);
-      } catch (RuntimeException e) {
-        LOG.debug("invalidation broadcast failed: {}", e.toString());
-      }
-    }
-  }
-
-  private void dropFromMemory(long hi, long lo) {
-    int stripe = stripe(hi, lo);
-    synchronized (stripeLocks[stripe]) {
-      generations[stripe]++;
-      memory.remove(hi, lo);
-      indexKeeper.removed(hi, lo);
-    }
-  }
-
-  private static int stripe(long hi, long lo) {
-    long h = hi ^ lo;
-    return (int) (h ^ (h >>> 32)) & (STRIPES - 1);
+    invalidation.all();
   }
 
   // ---------------------------------------------------------------- stats, health, lifecycle
@@ -849,9 +694,7 @@ public final class MetaCache implements AutoCloseable {
       sharedStats.close(); // the final figures, while the memory tier can still report them
     }
     memory.close();
-    if (changes != null) {
-      changes.close();
-    }
+    changes.close();
   }
 
   /**
@@ -902,17 +745,7 @@ public final class MetaCache implements AutoCloseable {
 
   int invalidateWhere(Predicate<CacheEntry> predicate) {
     checkOpen();
-    List<long[]> keys = new ArrayList<>();
-    new CacheEnumerator(memory, lowerTiers, codec, this::flushPending, clock).forEach((hi, lo, entry) -> {
-      if (predicate.test(entry)) {
-        keys.add(new long[] {hi, lo});
-      }
-    });
-    for (long[] k : keys) {
-      removeEverywhere(k[0], k[1]);
-    }
-    stats.recordInvalidations(keys.size());
-    return keys.size();
+    return invalidation.where(predicate);
   }
 
   /** The entry under a named key, or null; records a hit or a miss. */
@@ -947,8 +780,7 @@ public final class MetaCache implements AutoCloseable {
   /** Removes one key from every tier, counted as an invalidation. */
   void removeKey(long hi, long lo) {
     checkOpen();
-    removeEverywhere(hi, lo);
-    stats.recordInvalidations(1);
+    invalidation.key(hi, lo);
   }
 
   OperationTtls operationTtls() {
@@ -959,47 +791,11 @@ public final class MetaCache implements AutoCloseable {
     return clock.getAsLong();
   }
 
-  private void flushPending() {
-    if (writeBehind != null) {
-      writeBehind.flush();
-    }
-  }
-
   /** Memory-only caches: an eviction is the entry leaving the cache. Runs under the memory tier's lock. */
   private void memoryEvicted(long hi, long lo) {
-    IndexKeeper keeper = indexKeeper; // null while the memory tier replays a persisted file at start
-    if (keeper != null) {
-      keeper.evicted(hi, lo);
-      changed(ChangeFeed.EVICTED, hi, lo);
-    }
-  }
-
-  /** Tells the other processes of a shared directory of a change (see {@link ChangeFeed}). */
-  private void changed(int type, long hi, long lo) {
-    ChangeFeed feed = changes;
-    if (feed != null) {
-      feed.publish(type, hi, lo);
-    }
-  }
-
-  /** The entry another process stored under a key, for this process's query index; null if gone. */
-  private CacheEntry storedEntry(long hi, long lo) {
-    byte[] bytes = memory.peek(hi, lo);
-    if (bytes == null || Tombstone.is(bytes)) {
-      return null; // evicted or removed since; a later rebuild reads the lower tiers
-    }
-    try {
-      return codec.decode(bytes, 0, bytes.length);
-    } catch (CorruptEntryException e) {
-      return null;
-    }
-  }
-
-  private void dropIfAbsent(long hi, long lo, Runnable drop) {
-    synchronized (stripeLocks[stripe(hi, lo)]) {
-      if (!memory.contains(hi, lo)) {
-        drop.run();
-      }
+    KeyRemover r = remover; // null while the memory tier replays a persisted file at start
+    if (r != null) {
+      r.evicted(hi, lo);
     }
   }
 

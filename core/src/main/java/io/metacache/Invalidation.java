@@ -1,0 +1,143 @@
+package io.metacache;
+
+import io.metacache.codec.CacheEntry;
+import io.metacache.codec.EntryCodec;
+import io.metacache.key.CacheKey;
+import io.metacache.key.Fingerprint;
+import io.metacache.memory.MemoryTier;
+import io.metacache.spi.PathIndexedTier;
+import io.metacache.spi.Tier;
+import io.metacache.spi.TierKey;
+import io.metacache.stats.StatsCounter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which keys an explicit invalidation removes (of a file, of a file under one profile, of every
+ * entry a predicate picks, of everything) and their removal from every tier through the
+ * {@link KeyRemover}; each removed key counts as one invalidation.
+ */
+final class Invalidation {
+  private static final Logger LOG = LoggerFactory.getLogger(Invalidation.class);
+
+  private final CacheTiers tiers;
+  private final MemoryTier memory;
+  private final List<Tier> lowerTiers;
+  private final TierReadGuard[] guards;
+  private final KeyStripes stripes;
+  private final KeyRemover remover;
+  private final FileIdentities identities;
+  private final IndexKeeper indexKeeper;
+  private final ChangeFeedLink changes;
+  private final EntryCodec codec;
+  private final StatsCounter stats;
+  private final LongSupplier clock;
+
+  Invalidation(CacheTiers tiers, KeyStripes stripes, KeyRemover remover, FileIdentities identities,
+      IndexKeeper indexKeeper, ChangeFeedLink changes, EntryCodec codec, StatsCounter stats, LongSupplier clock) {
+    this.tiers = tiers;
+    this.memory = tiers.memory;
+    this.lowerTiers = tiers.lower;
+    this.guards = tiers.guards;
+    this.stripes = stripes;
+    this.remover = remover;
+    this.identities = identities;
+    this.indexKeeper = indexKeeper;
+    this.changes = changes;
+    this.codec = codec;
+    this.stats = stats;
+    this.clock = clock;
+  }
+
+  /**
+   * Every entry of {@code file}: its current and last recorded fingerprints under every profile
+   * seen, plus the keys the tiers that index paths hold for it ({@link MetaCache#invalidate(Path)}).
+   */
+  void file(Path file) throws IOException {
+    List<Fingerprint> fingerprints = identities.fingerprintsOf(file);
+    Set<CacheKey> keys = new LinkedHashSet<>();
+    for (Fingerprint fp : fingerprints) {
+      for (String profile : identities.profilesSeen()) {
+        keys.add(CacheKey.of(fp, profile));
+      }
+    }
+    String path = file.toAbsolutePath().normalize().toString();
+    for (int i = 0; i < lowerTiers.size(); i++) {
+      if (lowerTiers.get(i) instanceof PathIndexedTier) {
+        try {
+          for (TierKey k : ((PathIndexedTier) lowerTiers.get(i)).keysForPath(path)) {
+            keys.add(new CacheKey(k.high(), k.low()));
+          }
+        } catch (RuntimeException e) {
+          guards[i].failure(e, clock.getAsLong());
+          LOG.debug("tier {} could not list the keys of {}: {}", guards[i].name, path, e.toString());
+        }
+      }
+    }
+    for (CacheKey key : keys) {
+      remover.removeEverywhere(key.high(), key.low());
+    }
+    identities.forget(file);
+    stats.recordInvalidations(keys.size());
+  }
+
+  /** The entry of {@code file} under {@code profile}, of its current and last recorded content. */
+  void file(Path file, String profile) throws IOException {
+    int n = 0;
+    for (Fingerprint fp : identities.fingerprintsOf(file)) {
+      CacheKey key = CacheKey.of(fp, profile);
+      remover.removeEverywhere(key.high(), key.low());
+      n++;
+    }
+    stats.recordInvalidations(n);
+  }
+
+  /** One key, counted as an invalidation. */
+  void key(long hi, long lo) {
+    remover.removeEverywhere(hi, lo);
+    stats.recordInvalidations(1);
+  }
+
+  /** Every entry {@code predicate} picks, walking every tier that can be walked; returns how many. */
+  int where(Predicate<CacheEntry> predicate) {
+    List<long[]> keys = new ArrayList<>();
+    new CacheEnumerator(memory, lowerTiers, codec, tiers::flushPending, clock).forEach((hi, lo, entry) -> {
+      if (predicate.test(entry)) {
+        keys.add(new long[] {hi, lo});
+      }
+    });
+    for (long[] k : keys) {
+      remover.removeEverywhere(k[0], k[1]);
+    }
+    stats.recordInvalidations(keys.size());
+    return keys.size();
+  }
+
+  /** Everything, in every tier; queued writes are applied first so none lands afterwards. */
+  void all() {
+    tiers.flushPending();
+    synchronized (this) {
+      stripes.bumpAll();
+      memory.clear();
+      indexKeeper.cleared();
+      changes.publish(ChangeFeed.CLEARED, 0, 0);
+      for (int i = 0; i < lowerTiers.size(); i++) {
+        try {
+          lowerTiers.get(i).clear();
+        } catch (RuntimeException e) {
+          guards[i].failure(e, clock.getAsLong());
+          LOG.warn("tier {} could not be cleared: {}", lowerTiers.get(i).name(), e.toString());
+        }
+      }
+      identities.clear();
+    }
+  }
+}
