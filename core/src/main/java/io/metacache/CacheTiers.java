@@ -10,10 +10,13 @@ import io.metacache.spi.EntryDescription;
 import io.metacache.spi.InvalidationBroadcaster;
 import io.metacache.spi.Tier;
 import io.metacache.writebehind.WriteBehindPipeline;
+import io.metacache.writebehind.WriteBehindReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tiers of one cache, opened together: the off-heap memory tier, the lower tiers in lookup
@@ -25,7 +28,17 @@ import java.util.function.LongSupplier;
  * {@code metacache.memory.mode} says so, and by default whenever there are lower tiers.
  */
 final class CacheTiers {
+  private static final Logger LOG = LoggerFactory.getLogger(CacheTiers.class);
   static final long READ_RETRY_AFTER_MILLIS = 1000;
+  /** The write-behind settings read from the cache's properties and handed to the pipeline. */
+  static final List<String> WRITE_BEHIND_PROPERTIES = List.of(
+      WriteBehindPipeline.Builder.RING_SIZE, WriteBehindPipeline.Builder.BATCH_SIZE,
+      WriteBehindPipeline.Builder.FULL_POLICY, WriteBehindPipeline.Builder.RETRY_ATTEMPTS,
+      WriteBehindPipeline.Builder.BACKOFF_BASE, WriteBehindPipeline.Builder.BACKOFF_MAX,
+      WriteBehindPipeline.Builder.BREAKER_FAILURE_RATE, WriteBehindPipeline.Builder.BREAKER_WAIT,
+      WriteBehindPipeline.Builder.BREAKER_WINDOW, WriteBehindPipeline.Builder.BACKLOG_MAX,
+      WriteBehindPipeline.Builder.CLOSE_TIMEOUT, WriteBehindPipeline.Builder.LINGER,
+      WriteBehindPipeline.Builder.NICE);
 
   final MemoryTier memory;
   final List<Tier> lower;
@@ -79,7 +92,7 @@ final class CacheTiers {
           views.add(promotions.view(lower.get(i), i));
         }
         WriteBehindPipeline.Builder wb = WriteBehindPipeline.builder().tiers(views);
-        for (String property : MetaCache.WRITE_BEHIND_PROPERTIES) {
+        for (String property : WRITE_BEHIND_PROPERTIES) {
           String value = properties.apply(property);
           if (value != null) {
             wb.set(property, value);
@@ -134,6 +147,28 @@ final class CacheTiers {
       return null;
     }
     return new EntryDescription(summary.path(), summary.profile(), summary.metadataJson());
+  }
+
+  /**
+   * Drains the pipeline (up to its close timeout) and closes every lower tier; returns what the
+   * drain achieved, or null for a memory-only cache. The memory tier stays open.
+   */
+  WriteBehindReport closeLowerTiers() {
+    WriteBehindReport report = null;
+    if (writeBehind != null) {
+      report = writeBehind.close();
+      if (!report.complete()) {
+        LOG.warn("closed with writes not applied: {}", report);
+      }
+    }
+    for (Tier tier : lower) {
+      try {
+        tier.close();
+      } catch (RuntimeException e) {
+        LOG.warn("tier {} failed to close: {}", tier.name(), e.toString());
+      }
+    }
+    return report;
   }
 
   /** Returns when every write queued so far has been applied or has failed; at once without lower tiers. */

@@ -4,6 +4,7 @@ import io.metacache.codec.CacheEntry;
 import io.metacache.codec.EntryCodec;
 import io.metacache.key.CacheKey;
 import io.metacache.key.Fingerprint;
+import io.metacache.key.Profiles;
 import io.metacache.memory.MemoryTier;
 import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
@@ -91,6 +92,7 @@ final class Invalidation {
 
   /** The entry of {@code file} under {@code profile}, of its current and last recorded content. */
   void file(Path file, String profile) throws IOException {
+    Profiles.validate(profile);
     int n = 0;
     for (Fingerprint fp : identities.fingerprintsOf(file)) {
       CacheKey key = CacheKey.of(fp, profile);

@@ -48,11 +48,11 @@ public final class KeyValueCache {
   /** The metadata key holding the value. */
   static final String VALUE = "value";
 
-  private final MetaCache cache;
+  private final NamedEntries entries;
   private final ConcurrentHashMap<String, CompletableFuture<Object>> inFlight = new ConcurrentHashMap<>();
 
-  KeyValueCache(MetaCache cache) {
-    this.cache = cache;
+  KeyValueCache(NamedEntries entries) {
+    this.entries = entries;
   }
 
   /** The key/value API of {@code cache}; the same as {@link MetaCache#keyValue()}. */
@@ -62,7 +62,7 @@ public final class KeyValueCache {
 
   /** Stores {@code value} under {@code key} with the key's operation TTL. */
   public void set(String key, Object value) {
-    set(key, value, cache.operationTtls().forKey(checkKey(key)));
+    set(key, value, entries.operationTtls().forKey(checkKey(key)));
   }
 
   /** Stores {@code value} under {@code key}; a zero {@code ttl} never expires. */
@@ -72,7 +72,7 @@ public final class KeyValueCache {
 
   /** The value under {@code key}, if any tier holds an unexpired one. */
   public Optional<Object> get(String key) {
-    CacheEntry entry = cache.getNamed(CacheKey.ofName(checkKey(key)));
+    CacheEntry entry = entries.get(CacheKey.ofName(checkKey(key)));
     return entry == null ? Optional.empty() : Optional.ofNullable(entry.metadata().get(VALUE));
   }
 
@@ -87,14 +87,14 @@ public final class KeyValueCache {
 
   /** Whether any tier holds an unexpired value under {@code key}. */
   public boolean exists(String key) {
-    return cache.getNamed(CacheKey.ofName(checkKey(key))) != null;
+    return entries.get(CacheKey.ofName(checkKey(key))) != null;
   }
 
   /** Removes {@code key} from every tier; returns whether a value was held. */
   public boolean delete(String key) {
     CacheKey k = CacheKey.ofName(checkKey(key));
-    boolean held = cache.getNamed(k) != null;
-    cache.removeKey(k.high(), k.low());
+    boolean held = entries.get(k) != null;
+    entries.remove(k.high(), k.low());
     return held;
   }
 
@@ -103,19 +103,19 @@ public final class KeyValueCache {
    * never expires.
    */
   public Optional<Duration> ttl(String key) {
-    CacheEntry entry = cache.getNamed(CacheKey.ofName(checkKey(key)));
+    CacheEntry entry = entries.get(CacheKey.ofName(checkKey(key)));
     if (entry == null) {
       return Optional.empty();
     }
     if (entry.expiresAtMillis() == 0) {
       return Optional.of(ChronoUnit.FOREVER.getDuration());
     }
-    return Optional.of(Duration.ofMillis(Math.max(0, entry.expiresAtMillis() - cache.nowMillis())));
+    return Optional.of(Duration.ofMillis(Math.max(0, entry.expiresAtMillis() - entries.nowMillis())));
   }
 
   /** The TTL {@code set(key, value)} would use: the key's operation TTL ({@code metacache.ttl.<operation>}). */
   public Duration ttlFor(String key) {
-    return cache.operationTtls().forKey(checkKey(key));
+    return entries.operationTtls().forKey(checkKey(key));
   }
 
   /**
@@ -125,14 +125,14 @@ public final class KeyValueCache {
    */
   public int invalidatePattern(String glob) {
     Pattern pattern = Glob.compile(glob);
-    return cache.invalidateWhere(e -> PROFILE.equals(e.profile()) && pattern.matcher(e.path()).matches());
+    return entries.removeWhere(e -> PROFILE.equals(e.profile()) && pattern.matcher(e.path()).matches());
   }
 
   /** {@link #memoize(Namespace, Function, Duration)} with the namespace's operation TTL. */
   public <A, R> Function<A, R> memoize(Namespace namespace, Function<? super A, ? extends R> function) {
     Objects.requireNonNull(namespace, "namespace");
-    return memoize(namespace, function, cache.operationTtls().forOperation(namespace.operation())
-        .orElse(cache.operationTtls().defaultTtl()));
+    return memoize(namespace, function, entries.operationTtls().forOperation(namespace.operation())
+        .orElse(entries.operationTtls().defaultTtl()));
   }
 
   /**
@@ -209,7 +209,7 @@ public final class KeyValueCache {
   private Object store(String key, Object value, Duration ttl) {
     Objects.requireNonNull(value, "value (null values are not stored; use delete)");
     checkTtl(ttl);
-    CacheEntry entry = cache.putNamed(CacheKey.ofName(checkKey(key)), key, Map.of(VALUE, value), ttl);
+    CacheEntry entry = entries.put(CacheKey.ofName(checkKey(key)), key, Map.of(VALUE, value), ttl);
     return entry.metadata().get(VALUE);
   }
 

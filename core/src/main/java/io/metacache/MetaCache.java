@@ -1,30 +1,17 @@
 package io.metacache;
 
 import io.metacache.codec.CacheEntry;
-import io.metacache.codec.CodecOptions;
-import io.metacache.codec.CorruptEntryException;
 import io.metacache.codec.EntryCodec;
-import io.metacache.key.CacheKey;
-import io.metacache.key.FileIdentity;
-import io.metacache.key.Fingerprint;
-import io.metacache.key.PathIndex;
-import io.metacache.key.Profiles;
-import io.metacache.memory.MemoryTier;
+import io.metacache.counters.CountersPublisher;
 import io.metacache.memory.MemoryTierStats;
-import io.metacache.spi.DescribedTier;
 import io.metacache.query.IndexedEntry;
 import io.metacache.query.MetadataQuery;
-import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
-import io.metacache.spi.TierOperation;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.StatsCounter;
-import io.metacache.writebehind.PendingWrite;
-import io.metacache.writebehind.WriteBehindPipeline;
 import io.metacache.writebehind.WriteBehindReport;
 import io.metacache.writebehind.WriteBehindStats;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,77 +19,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import org.agrona.ExpandableDirectByteBuffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A tiered, content-addressed cache of extracted file metadata.
  *
- * <h2>Keys</h2>
- * A file's key is its content fingerprint (XXH3-128, sampled for large files) plus the extraction
- * profile. The stat fast path ({@link PathIndex}) answers the fingerprint of an unchanged file
- * from one {@code stat}; a file written in the same timestamp tick as its last record is re-hashed.
+ * <p>A file's key is its content fingerprint (XXH3-128, sampled for large files) plus the
+ * extraction profile; the stat fast path answers an unchanged file's fingerprint from one
+ * {@code stat}. A lookup asks the write-behind pipeline's pending view (a process always sees its
+ * own writes and invalidations), the off-heap memory tier, then each lower tier; every entry found
+ * is checked against the file as it is now, a stale one leaves every tier, corrupt bytes are a
+ * counted miss, and a lower-tier hit is promoted upward without ever overwriting a newer write. A
+ * {@code put} writes the memory tier at once and the lower tiers through the pipeline, which
+ * batches, coalesces and retries on its own thread: a lower tier's latency or failure never
+ * reaches the caller. A failing lower tier is skipped for a while, probed every
+ * {@value #HEALTH_PROBE_INTERVAL_PROPERTY} and shown in {@link #health()}. While open, a cache
+ * whose directory exists publishes its figures every {@value #SHARED_STATS_INTERVAL_PROPERTY} to
+ * {@code <dir>/procs/} for {@code metacache stats} ({@code docs/process-counters.md}).
  *
- * <h2>Reads</h2>
- * A lookup asks, in order: the write-behind pipeline's pending view (so a process always sees its
- * own writes and invalidations, even before lower tiers have them), the off-heap memory tier, then
- * each lower tier. Every entry found is checked against the file as it is now (size, mtime,
- * fingerprint); a mismatch removes the key from every tier and is a miss. A hit in a lower tier is
- * promoted to the memory tier and, through the pipeline, to the tiers above it. Corrupt bytes in
- * any tier are a counted miss and are deleted from that tier; they never reach the caller.
- *
- * <h2>Writes</h2>
- * {@code put} encodes once, writes the memory tier at once and publishes to the write-behind
- * pipeline, which batches, coalesces and retries writes to the lower tiers on its own thread. A
- * lower tier's latency or failure never reaches the caller.
- *
- * <h2>Promotion races</h2>
- * A reader that found an entry in a lower tier must not overwrite a newer put or resurrect an
- * invalidation made while it was reading. Keys hash to one of {@value KeyStripes#STRIPES} stripes, each with
- * a generation counter; writers bump it under the stripe's monitor before touching the memory
- * tier, and a promotion only goes ahead, under the same monitor, if the generation is the one it
- * saw before reading. Memory-tier hits take no lock.
- *
- * <p>Every write to one key (put, key/value set, invalidation, promotion) also publishes to the
- * write-behind pipeline while it holds the stripe's monitor; puts and sets share one store path
- * ({@code write}). The ring's order per key is then the order in
- * which the memory tier changed, so the lower tiers end in the state the memory tier shows: two
- * racing puts, or a promotion racing a put, cannot leave memory with one value and Redis, disk
- * and SQLite with the other. A promotion from lower tier {@code i} reaches only the tiers above
- * it ({@link PromotionFilter}); the tier that answered is not rewritten.
- *
- * <h2>Failure</h2>
- * A lower tier that fails reads is skipped for a short while and then tried again; its writes are
- * retried behind a circuit breaker. A probe pings each lower tier every
- * {@value #HEALTH_PROBE_INTERVAL_PROPERTY} (default one second), so a dead tier shows DOWN within
- * about that long even when idle, and a tier that answers again is read again at once.
- * {@link #health()} shows each tier as UP, DEGRADED or DOWN with its circuit, last error and read
- * latency percentiles.
- *
- * <h2>Shared statistics</h2>
- * While open, a cache whose directory exists publishes its figures (stats, health, write-behind)
- * into {@code <dir>/procs/<pid>-<id>.counters}, a mapped file of Agrona counters, so that
- * {@code metacache stats} shows every process using the directory. A daemon thread copies them
- * every {@value #SHARED_STATS_INTERVAL_PROPERTY} (100 ms); the request path is unchanged. See
- * {@code io.metacache.counters} and {@code docs/process-counters.md}.
- *
- * <h2>Queryable tiers</h2>
- * A tier that stores queryable columns ({@link DescribedTier}, SQLite) gets a describer that
- * transcodes each entry's metadata to JSON ({@link EntryCodec#summarize}); a tier that indexes
- * paths ({@link PathIndexedTier}) lets {@link #invalidate(Path)} find entries of profiles this
- * process never used.
+ * <p>This class is a facade over package-private machinery, each part with its design notes: the
+ * read path, promotion races and single flight in {@code TieredLookup}; the store path in
+ * {@code EntryStore}; the key stripes and generations that order every write of a key in
+ * {@code KeyStripes}; the stat fast path in {@code FileIdentities}; invalidation in
+ * {@code Invalidation} and {@code KeyRemover}; a shared directory's change feed in
+ * {@code ChangeFeedLink}; health in {@code CacheHealth}; opening the tiers in {@code CacheTiers}
+ * and {@code LowerTierOpener}.
  */
 public final class MetaCache implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MetaCache.class);
-
   /** Ordered names of the lower tiers to open; {@code none} for the memory tier alone. */
   public static final String TIERS_PROPERTY = "metacache.tiers";
   /** The Redis URI; when set and {@value #TIERS_PROPERTY} is not, Redis is the first lower tier. */
@@ -123,71 +68,48 @@ public final class MetaCache implements AutoCloseable {
   public static final String SHARED_STATS_LABEL_PROPERTY = "metacache.stats.label";
 
   private final CacheConfig config;
-  private final LongSupplier clock;
-  private final EntryCodec codec;
   private final CacheTiers tiers;
-  private final MemoryTier memory;
-  private final List<Tier> lowerTiers;
-  private final TierReadGuard[] guards;
-  private final WriteBehindPipeline writeBehind;
   private final StatsCounter stats;
-  private final PromotionFilter promotions;
-  private final KeyStripes stripes;
   private final KeyRemover remover;
-  private final FileIdentities identities;
+  private final TieredLookup lookup;
+  private final EntryStore store;
   private final Invalidation invalidation;
+  private final IndexKeeper indexKeeper;
+  private final ChangeFeedLink changes;
   private final CacheHealth health;
   private final ExpirySweeper expirySweeper;
-  private volatile WriteBehindReport closeReport;
-  private final ConcurrentHashMap<CacheKey, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
-  private final ThreadLocal<ExpandableDirectByteBuffer> readBuffers =
-      ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(4096));
-  private volatile boolean closed;
-  private final IndexKeeper indexKeeper;
-  private final OperationTtls operationTtls;
   private final KeyValueCache keyValue;
-  private final ChangeFeedLink changes;
-  private final io.metacache.counters.CountersPublisher sharedStats; // null when off or not possible
+  private final CountersPublisher sharedStats; // null when off or not possible
+  private volatile boolean closed;
+  private volatile WriteBehindReport closeReport;
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
     IndexKeeper.Mode indexMode = IndexKeeper.mode(b.properties.apply(IndexKeeper.PROPERTY));
     SharedStats.Settings shared = SharedStats.settings(b.properties); // validated before anything opens
     this.config = config;
-    this.clock = b.clock;
-    this.codec = codec;
+    LongSupplier clock = b.clock;
     this.tiers = CacheTiers.open(config, lowerTiers, clock, b.properties, this::memoryEvicted);
-    this.lowerTiers = tiers.lower;
-    this.guards = tiers.guards;
-    this.promotions = tiers.promotions;
     this.stats = new StatsCounter(tiers.names());
-    this.memory = tiers.memory;
-    this.writeBehind = tiers.writeBehind;
-    this.stripes = new KeyStripes(memory);
-    this.operationTtls = new OperationTtls(b.properties, config.ttl());
-    this.keyValue = new KeyValueCache(this);
+    KeyStripes stripes = new KeyStripes(tiers.memory);
+    OperationTtls operationTtls = new OperationTtls(b.properties, config.ttl());
     this.indexKeeper = new IndexKeeper(indexMode,
-        new CacheEnumerator(memory, this.lowerTiers, codec, tiers::flushPending, clock), clock, stripes);
-    this.changes = ChangeFeedLink.open(config, memory, codec);
+        new CacheEnumerator(tiers.memory, tiers.lower, codec, tiers::flushPending, clock), clock, stripes);
+    this.changes = ChangeFeedLink.open(config, tiers.memory, codec);
     changes.follow(indexKeeper);
     this.remover = new KeyRemover(tiers, stripes, indexKeeper, changes, clock);
     remover.listenForRemoteInvalidations();
-    this.identities = new FileIdentities(config, memory, remover, stats);
+    FileIdentities identities = new FileIdentities(config, tiers.memory, remover, stats);
+    EntryCheck check = new EntryCheck(codec, remover, stats);
+    this.store = new EntryStore(tiers, stripes, check, identities, indexKeeper, changes, codec, stats, clock);
+    this.lookup = new TieredLookup(tiers, stripes, check, identities, store, codec, stats, clock, config.ttl());
     this.invalidation = new Invalidation(tiers, stripes, remover, identities, indexKeeper, changes, codec, stats, clock);
+    this.keyValue = new KeyValueCache(new NamedEntries(this, lookup, store, invalidation, operationTtls, clock));
     indexKeeper.start();
     tiers.describeEntriesWith(codec);
     this.health = new CacheHealth(tiers, stats, clock, b.properties);
     this.expirySweeper = new ExpirySweeper(tiers, clock, config.expirySweepInterval());
     this.sharedStats = SharedStats.start(this, shared); // last: its thread reads the whole cache
   }
-
-  static final List<String> WRITE_BEHIND_PROPERTIES = List.of(
-      WriteBehindPipeline.Builder.RING_SIZE, WriteBehindPipeline.Builder.BATCH_SIZE,
-      WriteBehindPipeline.Builder.FULL_POLICY, WriteBehindPipeline.Builder.RETRY_ATTEMPTS,
-      WriteBehindPipeline.Builder.BACKOFF_BASE, WriteBehindPipeline.Builder.BACKOFF_MAX,
-      WriteBehindPipeline.Builder.BREAKER_FAILURE_RATE, WriteBehindPipeline.Builder.BREAKER_WAIT,
-      WriteBehindPipeline.Builder.BREAKER_WINDOW, WriteBehindPipeline.Builder.BACKLOG_MAX,
-      WriteBehindPipeline.Builder.CLOSE_TIMEOUT, WriteBehindPipeline.Builder.LINGER,
-      WriteBehindPipeline.Builder.NICE);
 
   /** A builder; with no settings it reads system properties, like {@link #fromSystemProperties()}. */
   public static Builder builder() {
@@ -199,7 +121,7 @@ public final class MetaCache implements AutoCloseable {
     return builder().build();
   }
 
-  // ---------------------------------------------------------------- reads
+  // ---------------------------------------------------------------- reads and writes
 
   /** The metadata cached for {@code file} under {@code profile}, if any tier holds a current entry. */
   public Optional<Map<String, Object>> get(Path file, String profile) throws IOException {
@@ -209,15 +131,7 @@ public final class MetaCache implements AutoCloseable {
   /** The whole entry cached for {@code file} under {@code profile}, if any tier holds a current one. */
   public Optional<CacheEntry> getEntry(Path file, String profile) throws IOException {
     checkOpen();
-    long start = System.nanoTime();
-    Profiles.validate(profile);
-    FileIdentity identity = identities.identify(file);
-    CacheEntry entry = lookup(CacheKey.of(identity.fingerprint(), profile), identity);
-    if (entry == null) {
-      stats.recordMiss();
-    }
-    stats.recordGetLatency(System.nanoTime() - start);
-    return Optional.ofNullable(entry);
+    return Optional.ofNullable(lookup.getEntry(file, profile));
   }
 
   /**
@@ -227,244 +141,8 @@ public final class MetaCache implements AutoCloseable {
    */
   public Map<String, Object> get(Path file, String profile, Extractor extractor) throws IOException {
     checkOpen();
-    Objects.requireNonNull(extractor, "extractor");
-    long start = System.nanoTime();
-    Profiles.validate(profile);
-    FileIdentity identity = identities.identify(file);
-    CacheKey key = CacheKey.of(identity.fingerprint(), profile);
-    // Read before the lookup: a put or invalidation after it bumps the generation, and the
-    // extraction's store then yields to a put made meanwhile instead of overwriting it.
-    long generationSeen = stripes.generation(KeyStripes.stripe(key.high(), key.low()));
-    CacheEntry entry = lookup(key, identity);
-    if (entry != null) {
-      stats.recordGetLatency(System.nanoTime() - start);
-      return entry.metadata();
-    }
-    stats.recordMiss();
-    CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
-    CompletableFuture<CacheEntry> shared = inFlight.putIfAbsent(key, mine);
-    if (shared == null) {
-      try {
-        long extractStart = System.nanoTime();
-        Map<String, Object> metadata = extractor.extract(identity.path());
-        if (metadata == null) {
-          throw new IllegalStateException("extractor returned null for " + identity.path());
-        }
-        CacheEntry stored = store(key, identity, profile, metadata, System.nanoTime() - extractStart, config.ttl(),
-            generationSeen);
-        mine.complete(stored);
-        return stored.metadata();
-      } catch (IOException | RuntimeException | Error e) {
-        mine.completeExceptionally(e);
-        throw e;
-      } finally {
-        inFlight.remove(key, mine);
-        stats.recordGetLatency(System.nanoTime() - start);
-      }
-    }
-    try {
-      return shared.get().metadata();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for the extraction of " + identity.path(), e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException) {
-        throw (IOException) cause;
-      }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IOException(cause);
-    } finally {
-      stats.recordGetLatency(System.nanoTime() - start);
-    }
+    return lookup.getOrExtract(file, profile, extractor);
   }
-
-  /** One request: records a hit of the tier that answers; the caller records the miss on null. */
-  private CacheEntry lookup(CacheKey key, FileIdentity identity) {
-    stats.recordRequest();
-    long hi = key.high();
-    long lo = key.low();
-    // With lower tiers, a hit there is promoted. The generation must be read before the pending
-    // view and the memory tier are asked: a put landing after that read bumps it and the
-    // promotion of the older lower-tier entry is abandoned; read any later, a put landing between
-    // the memory miss and the read would be overwritten by the promotion (a lost put).
-    long generationSeen = writeBehind != null ? stripes.generation(KeyStripes.stripe(hi, lo)) : 0;
-    // A private memory tier never holds anything newer than this process's pending writes, so they
-    // are asked first. A shared one may hold another process's newer put: it is asked first, and
-    // the pending view only on a miss (an entry too large for memory, or evicted while pending).
-    boolean shared = memory.isShared();
-    if (writeBehind != null && !shared) {
-      PendingWrite pending = writeBehind.pending(hi, lo);
-      if (pending != null) {
-        return pendingEntry(pending, identity, key);
-      }
-    }
-    ExpandableDirectByteBuffer buffer = readBuffers.get();
-    int length = memory.get(hi, lo, buffer, 0);
-    if (length >= 0) {
-      if (Tombstone.is(buffer, 0, length)) {
-        return null; // invalidated by some process; lower tiers may not have applied it yet
-      }
-      CacheEntry entry;
-      try {
-        entry = codec.decode(buffer, 0, length);
-      } catch (CorruptEntryException e) {
-        stats.recordCorruption();
-        memory.remove(hi, lo);
-        entry = null;
-      }
-      if (entry != null) {
-        if (current(entry, identity, key)) {
-          stats.recordHit(0);
-          return entry;
-        }
-        return null;
-      }
-    }
-    if (writeBehind != null && shared) {
-      PendingWrite pending = writeBehind.pending(hi, lo);
-      if (pending != null) {
-        return pendingEntry(pending, identity, key);
-      }
-    }
-    return lowerTiers.isEmpty() ? null : lookupLowerTiers(key, identity, generationSeen);
-  }
-
-  /** What this process's pending write of a key answers: its value if current, else a miss. */
-  private CacheEntry pendingEntry(PendingWrite pending, FileIdentity identity, CacheKey key) {
-    if (pending.isDelete()) {
-      return null;
-    }
-    CacheEntry entry = decodeOrNull(pending.value(), 0, pending.value().length);
-    if (entry != null && !entry.isExpired(clock.getAsLong()) && current(entry, identity, key)) {
-      stats.recordHit(0);
-      return entry;
-    }
-    return null;
-  }
-
-  private CacheEntry lookupLowerTiers(CacheKey key, FileIdentity identity, long generation) {
-    long hi = key.high();
-    long lo = key.low();
-    int stripe = KeyStripes.stripe(hi, lo);
-    for (int i = 0; i < lowerTiers.size(); i++) {
-      TierReadGuard guard = guards[i];
-      long now = clock.getAsLong();
-      if (!guard.allowRead(now)) {
-        continue;
-      }
-      byte[] bytes;
-      long start = System.nanoTime();
-      try {
-        bytes = lowerTiers.get(i).get(hi, lo);
-        guard.success(System.nanoTime() - start);
-      } catch (RuntimeException e) {
-        guard.failure(e, now);
-        LOG.debug("tier {} read failed: {}", guard.name, e.toString());
-        continue;
-      }
-      if (bytes == null) {
-        continue;
-      }
-      CacheEntry entry = decodeOrNull(bytes, 0, bytes.length);
-      if (entry == null) {
-        deleteFromTier(i, hi, lo);
-        continue;
-      }
-      if (entry.isExpired(now)) {
-        continue;
-      }
-      if (!current(entry, identity, key)) {
-        return null;
-      }
-      stats.recordHit(i + 1);
-      promote(hi, lo, bytes, entry.expiresAtMillis(), stripe, generation, i);
-      return entry;
-    }
-    return null;
-  }
-
-  /** Whether a found entry still describes the file; if not, the key leaves every tier. */
-  private boolean current(CacheEntry entry, FileIdentity identity, CacheKey key) {
-    if (identity == null) {
-      return true; // a named (key/value) entry describes no file
-    }
-    if (identity.matches(entry.size(), entry.mtimeNanos(),
-        new Fingerprint(entry.fingerprintHigh(), entry.fingerprintLow()))) {
-      return true;
-    }
-    remover.removeEverywhere(key.high(), key.low());
-    stats.recordInvalidations(1);
-    return false;
-  }
-
-  private CacheEntry decodeOrNull(byte[] bytes, int offset, int length) {
-    try {
-      return codec.decode(bytes, offset, length);
-    } catch (CorruptEntryException e) {
-      stats.recordCorruption();
-      LOG.debug("corrupt entry: {}", e.getMessage());
-      return null;
-    }
-  }
-
-  private void promote(long hi, long lo, byte[] bytes, long expiresAt, int stripe, long generationSeen,
-      int answeringTier) {
-    synchronized (stripes.lock(stripe)) {
-      if (stripes.current(stripe) != generationSeen) {
-        return; // a put or invalidation happened meanwhile: it wins
-      }
-      if (memory.isShared()) {
-        // another process may have put or invalidated (a tombstone) the key since we read it:
-        // its write wins, as a put in this process does through the generation check above
-        if (!memory.putIfAbsent(hi, lo, bytes)) {
-          return;
-        }
-      } else {
-        memory.put(hi, lo, bytes);
-      }
-      // Lower tiers above the one that answered get it through the pipeline; the filter keeps it
-      // from the answering tier and those below. Published under the monitor: see the essay.
-      if (writeBehind != null && answeringTier > 0) {
-        promotions.mark(bytes, answeringTier);
-        writeBehind.put(hi, lo, bytes, expiresAt);
-      }
-    }
-  }
-
-  /** The newest entry written for the key, from the pending view or the memory tier; under its stripe lock. */
-  private CacheEntry newestWrite(long hi, long lo) {
-    if (memory.isShared()) {
-      // another process's put may be newer than this process's pending write: memory first
-      byte[] held = memory.peek(hi, lo);
-      if (held != null) {
-        return Tombstone.is(held) ? null : decodeOrNull(held, 0, held.length);
-      }
-    }
-    if (writeBehind != null) {
-      PendingWrite pending = writeBehind.pending(hi, lo);
-      if (pending != null) {
-        return pending.isDelete() ? null : decodeOrNull(pending.value(), 0, pending.value().length);
-      }
-    }
-    byte[] held = memory.get(hi, lo);
-    return held == null || Tombstone.is(held) ? null : decodeOrNull(held, 0, held.length);
-  }
-
-  private void deleteFromTier(int tierIndex, long hi, long lo) {
-    try {
-      lowerTiers.get(tierIndex).apply(List.of(TierOperation.delete(hi, lo)));
-    } catch (RuntimeException e) {
-      guards[tierIndex].failure(e, clock.getAsLong());
-    }
-  }
-
-  // ---------------------------------------------------------------- writes
 
   /** Stores {@code metadata} for {@code file} under {@code profile} with the configured time to live. */
   public void put(Path file, String profile, Map<String, Object> metadata) throws IOException {
@@ -474,109 +152,17 @@ public final class MetaCache implements AutoCloseable {
   /** Stores {@code metadata} for {@code file} under {@code profile}; a zero {@code ttl} never expires. */
   public void put(Path file, String profile, Map<String, Object> metadata, Duration ttl) throws IOException {
     checkOpen();
-    Objects.requireNonNull(metadata, "metadata");
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative()) {
-      throw new IllegalArgumentException("ttl: expected zero (never expire) or a positive duration, got " + ttl);
-    }
-    Profiles.validate(profile);
-    FileIdentity identity = identities.identify(file);
-    store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl, ANY_GENERATION);
-  }
-
-  /** {@link #store}'s {@code generationSeen} for a put: it always writes. */
-  private static final long ANY_GENERATION = Long.MIN_VALUE;
-
-  /**
-   * Writes the entry to memory and queues it for the lower tiers, both under the key's stripe
-   * lock, so that two writers of one key reach the memory tier and the pipeline in the same
-   * order. An extraction passes the generation it saw before its lookup: if the stripe changed
-   * since and a newer write of the key is held, that write wins and is returned instead.
-   */
-  private CacheEntry store(CacheKey key, FileIdentity identity, String profile, Map<String, Object> metadata,
-      long extractionNanos, Duration ttl, long generationSeen) {
-    long start = System.nanoTime();
-    long now = clock.getAsLong();
-    long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
-    CacheEntry entry = CacheEntry.builder()
-        .path(identity.path().toString())
-        .fingerprint(identity.fingerprint().high(), identity.fingerprint().low())
-        .size(identity.stat().size())
-        .mtimeNanos(identity.stat().mtimeNanos())
-        .metadata(metadata)
-        .profile(profile)
-        .extractionTimeNanos(extractionNanos)
-        .cachedAtMillis(now)
-        .expiresAtMillis(expiresAt)
-        .lastAccessMillis(now)
-        .build();
-    identities.sawProfile(profile);
-    return write(key, identity, entry, generationSeen, start);
-  }
-
-  /**
-   * The one store path of file entries ({@link #store}) and named entries ({@link #putNamed}):
-   * encodes {@code entry}, then writes the memory tier and publishes to the pipeline under the
-   * key's stripe monitor (see the essay: the ring's order per key is the memory tier's order).
-   * {@code identity} is null for a named entry; {@code generationSeen} is {@link #ANY_GENERATION}
-   * for a put, else the generation an extraction saw before its lookup.
-   */
-  private CacheEntry write(CacheKey key, FileIdentity identity, CacheEntry entry, long generationSeen, long start) {
-    byte[] bytes = codec.encode(entry);
-    long hi = key.high();
-    long lo = key.low();
-    int stripe = KeyStripes.stripe(hi, lo);
-    synchronized (stripes.lock(stripe)) {
-      if (generationSeen != ANY_GENERATION && stripes.current(stripe) != generationSeen) {
-        CacheEntry newer = newestWrite(hi, lo);
-        if (newer != null && current(newer, identity, key)) {
-          return newer;
-        }
-      }
-      stripes.bump(stripe);
-      indexKeeper.stored(hi, lo, entry); // named entries are not indexed (it skips their profile)
-      if (!memory.put(hi, lo, bytes)) {
-        memory.remove(hi, lo); // refused (too large): an older value must not stay behind
-      }
-      if (!KeyValueCache.PROFILE.equals(entry.profile())) {
-        changes.publish(ChangeFeed.STORED, hi, lo); // for other processes' query indexes, which skip key/value entries
-      }
-      if (writeBehind != null) {
-        // Under the monitor: ring order = memory order. While the ring has room this costs a slot
-        // claim and a pending-view update. With full-policy=block and a full ring the thread parks
-        // here holding the monitor; that holds back only other writers and lower-tier readers of
-        // this one stripe of 1024, who would wait for the ring (writers) or the write (readers)
-        // anyway, while memory-tier hits take no lock. A full ring means the tiers are not keeping
-        // up, and then every producer waits whatever the locking.
-        writeBehind.put(hi, lo, bytes, entry.expiresAtMillis());
-      }
-    }
-    indexKeeper.drainEvictionsIfMany();
-    stats.recordPut();
-    stats.recordCompressionSavings(savedBytes(bytes));
-    stats.recordPutLatency(System.nanoTime() - start);
-    return entry;
-  }
-
-  /** Bytes compression saved on one encoded entry: raw body length minus stored body length. */
-  private static long savedBytes(byte[] stored) {
-    java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(stored).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    long raw = Integer.toUnsignedLong(header.getInt(io.metacache.codec.EntryLayout.RAW_BODY_LENGTH_OFFSET));
-    long kept = Integer.toUnsignedLong(header.getInt(io.metacache.codec.EntryLayout.STORED_BODY_LENGTH_OFFSET));
-    return raw - kept;
+    store.put(file, profile, metadata, ttl);
   }
 
   // ---------------------------------------------------------------- invalidation
 
   /**
-   * Removes every entry of {@code file} from every tier. Works for a deleted file too.
-   *
-   * <p>Keys are content-addressed, so the cache derives them from the file's current and last
-   * recorded fingerprints combined with every profile this cache has seen. Entries that other
-   * processes (or this one before a restart) stored under other profiles or older contents are
-   * found through the tiers that index paths ({@link PathIndexedTier}: SQLite); without such a
-   * tier they stay until their TTL, and are never served for a changed file anyway, since every
-   * hit is checked against the file.
+   * Removes every entry of {@code file} from every tier. Works for a deleted file too. The keys
+   * are the file's current and last recorded fingerprints under every profile this cache has seen,
+   * plus those the tiers that index paths (SQLite) hold for it; entries other processes stored
+   * under other profiles stay, without such a tier, until their TTL, and are never served for a
+   * changed file anyway, since every hit is checked against the file.
    */
   public void invalidate(Path file) throws IOException {
     checkOpen();
@@ -586,7 +172,6 @@ public final class MetaCache implements AutoCloseable {
   /** Removes the entry of {@code file} under {@code profile} from every tier. */
   public void invalidate(Path file, String profile) throws IOException {
     checkOpen();
-    Profiles.validate(profile);
     invalidation.file(file, profile);
   }
 
@@ -596,12 +181,24 @@ public final class MetaCache implements AutoCloseable {
     invalidation.all();
   }
 
+  /**
+   * Removes from every tier each entry whose path (a file's path, or a key/value key) matches
+   * {@code glob} ({@code *} any characters, {@code /} included; {@code ?} one; {@code \} escapes);
+   * returns how many it removed. Walks the memory tier and every lower tier that can be walked
+   * after flushing pending writes: O(entries cached).
+   */
+  public int invalidatePattern(String glob) {
+    Pattern pattern = Glob.compile(glob);
+    checkOpen();
+    return invalidation.where(e -> pattern.matcher(e.path()).matches());
+  }
+
   // ---------------------------------------------------------------- stats, health, lifecycle
 
   /** A snapshot of the cache's statistics; evictions and expirations are the memory tier's. */
   public CacheStats stats() {
     CacheStats s = stats.snapshot();
-    MemoryTierStats m = memory.stats();
+    MemoryTierStats m = tiers.memory.stats();
     return new CacheStats(s.requests(), s.hitsByTier(), s.misses(), s.puts(),
         m.evictionsBySize() + m.evictionsByBytes(), m.expirations(), s.invalidations(), s.corruptions(),
         s.compressionSavedBytes(), s.getLatency(), s.putLatency());
@@ -609,12 +206,12 @@ public final class MetaCache implements AutoCloseable {
 
   /** The memory tier's own statistics: entries, off-heap bytes, evictions by cause. */
   public MemoryTierStats memoryStats() {
-    return memory.stats();
+    return tiers.memory.stats();
   }
 
   /** The write-behind pipeline's statistics, if there are lower tiers. */
   public Optional<WriteBehindStats> writeBehindStats() {
-    return writeBehind == null ? Optional.empty() : Optional.of(writeBehind.stats());
+    return tiers.writeBehind == null ? Optional.empty() : Optional.of(tiers.writeBehind.stats());
   }
 
   /**
@@ -656,15 +253,13 @@ public final class MetaCache implements AutoCloseable {
    */
   public long removeExpired() {
     checkOpen();
-    return memory.runExpiry() + expirySweeper.sweepLowerTiers();
+    return tiers.memory.runExpiry() + expirySweeper.sweepLowerTiers();
   }
 
   /** Returns when every write queued before the call has been applied or has failed in every lower tier. */
   public void flush() {
     checkOpen();
-    if (writeBehind != null) {
-      writeBehind.flush();
-    }
+    tiers.flushPending();
   }
 
   /** Drains queued writes (up to the configured timeout) and closes every tier. Idempotent. */
@@ -676,24 +271,11 @@ public final class MetaCache implements AutoCloseable {
     closed = true;
     health.close();
     expirySweeper.stop();
-    if (writeBehind != null) {
-      WriteBehindReport report = writeBehind.close();
-      closeReport = report;
-      if (!report.complete()) {
-        LOG.warn("closed with writes not applied: {}", report);
-      }
-    }
-    for (Tier tier : lowerTiers) {
-      try {
-        tier.close();
-      } catch (RuntimeException e) {
-        LOG.warn("tier {} failed to close: {}", tier.name(), e.toString());
-      }
-    }
+    closeReport = tiers.closeLowerTiers();
     if (sharedStats != null) {
       sharedStats.close(); // the final figures, while the memory tier can still report them
     }
-    memory.close();
+    tiers.memory.close();
     changes.close();
   }
 
@@ -705,13 +287,13 @@ public final class MetaCache implements AutoCloseable {
     return Optional.ofNullable(closeReport);
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed) {
       throw new IllegalStateException("cache is closed");
     }
   }
 
-  // ---------------------------------------------------------------- queries, patterns, key/value
+  // ---------------------------------------------------------------- queries, key/value
 
   /**
    * The cached entries matching {@code query}, sorted by path then profile. Answers over every
@@ -730,65 +312,6 @@ public final class MetaCache implements AutoCloseable {
   /** The generic key/value API over the same tiers. */
   public KeyValueCache keyValue() {
     return keyValue;
-  }
-
-  /**
-   * Removes from every tier each entry whose path (a file's path, or a key/value key) matches
-   * {@code glob} ({@code *} any characters, {@code /} included; {@code ?} one; {@code \} escapes);
-   * returns how many it removed. Walks the memory tier and every lower tier that can be walked
-   * after flushing pending writes: O(entries cached).
-   */
-  public int invalidatePattern(String glob) {
-    Pattern pattern = Glob.compile(glob);
-    return invalidateWhere(e -> pattern.matcher(e.path()).matches());
-  }
-
-  int invalidateWhere(Predicate<CacheEntry> predicate) {
-    checkOpen();
-    return invalidation.where(predicate);
-  }
-
-  /** The entry under a named key, or null; records a hit or a miss. */
-  CacheEntry getNamed(CacheKey key) {
-    checkOpen();
-    long start = System.nanoTime();
-    CacheEntry entry = lookup(key, null);
-    if (entry == null) {
-      stats.recordMiss();
-    }
-    stats.recordGetLatency(System.nanoTime() - start);
-    return entry;
-  }
-
-  /** Stores a named entry in every tier through {@link #write}, the store path of file entries. */
-  CacheEntry putNamed(CacheKey key, String name, Map<String, Object> metadata, Duration ttl) {
-    checkOpen();
-    long start = System.nanoTime();
-    long now = clock.getAsLong();
-    long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
-    CacheEntry entry = CacheEntry.builder()
-        .path(name)
-        .profile(KeyValueCache.PROFILE)
-        .metadata(metadata)
-        .cachedAtMillis(now)
-        .expiresAtMillis(expiresAt)
-        .lastAccessMillis(now)
-        .build();
-    return write(key, null, entry, ANY_GENERATION, start);
-  }
-
-  /** Removes one key from every tier, counted as an invalidation. */
-  void removeKey(long hi, long lo) {
-    checkOpen();
-    invalidation.key(hi, lo);
-  }
-
-  OperationTtls operationTtls() {
-    return operationTtls;
-  }
-
-  long nowMillis() {
-    return clock.getAsLong();
   }
 
   /** Memory-only caches: an eviction is the entry leaving the cache. Runs under the memory tier's lock. */
@@ -854,7 +377,7 @@ public final class MetaCache implements AutoCloseable {
     public MetaCache build() {
       CacheConfig c = config != null ? config : CacheConfig.from(properties, name -> null);
       List<String> names = tierNames != null ? tierNames : LowerTierOpener.namesFromProperties(properties);
-      EntryCodec codec = new EntryCodec(codecOptions(c));
+      EntryCodec codec = EntryCodecs.fromConfig(c);
       List<Tier> opened = new ArrayList<>();
       try {
         LowerTierOpener.open(names, c, clock, properties, opened);
@@ -864,24 +387,6 @@ public final class MetaCache implements AutoCloseable {
         LowerTierOpener.closeAll(opened);
         throw e;
       }
-    }
-
-    private static CodecOptions codecOptions(CacheConfig c) {
-      CodecOptions.Builder b = CodecOptions.builder()
-          .compressionThreshold(c.compressionEnabled() ? c.compressionThreshold() : Integer.MAX_VALUE)
-          .minSavings(c.compressionMinSavings())
-          .zstdLevel(c.compressionLevel())
-          .maxBodyBytes(c.maxDecompressedBytes());
-      if (c.compressionDictionary().isPresent()) {
-        Path dictionary = c.compressionDictionary().get();
-        try {
-          b.dictionary(Files.readAllBytes(dictionary));
-        } catch (IOException e) {
-          throw new IllegalArgumentException("Invalid value for " + CacheConfig.COMPRESSION_DICTIONARY + ": '"
-              + dictionary + "'; expected a readable zstd dictionary file (" + e + ")", e);
-        }
-      }
-      return b.build();
     }
   }
 }

@@ -16,7 +16,7 @@ class ReadmeDocumentsEveryPropertyTest {
     Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme);
     java.util.List<String> properties = new java.util.ArrayList<>(CacheConfig.PROPERTIES);
-    properties.addAll(MetaCache.WRITE_BEHIND_PROPERTIES);
+    properties.addAll(CacheTiers.WRITE_BEHIND_PROPERTIES);
     properties.add(MetaCache.TIERS_PROPERTY);
     properties.add(MetaCache.REDIS_URI_PROPERTY);
     properties.add(MetaCache.SHARED_STATS_PROPERTY);

@@ -1,0 +1,58 @@
+package io.metacache;
+
+import io.metacache.codec.CacheEntry;
+import io.metacache.codec.CorruptEntryException;
+import io.metacache.codec.EntryCodec;
+import io.metacache.key.CacheKey;
+import io.metacache.key.FileIdentity;
+import io.metacache.key.Fingerprint;
+import io.metacache.stats.StatsCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two checks every entry found in any tier passes before it is served: its bytes decode
+ * (corrupt bytes are a counted miss and never reach the caller), and it still describes the file
+ * as it is now (size, mtime, fingerprint), else its key leaves every tier.
+ */
+final class EntryCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(EntryCheck.class);
+
+  private final EntryCodec codec;
+  private final KeyRemover remover;
+  private final StatsCounter stats;
+
+  EntryCheck(EntryCodec codec, KeyRemover remover, StatsCounter stats) {
+    this.codec = codec;
+    this.remover = remover;
+    this.stats = stats;
+  }
+
+  /** The decoded entry, or null (counted as a corruption) if the bytes are corrupt. */
+  CacheEntry decodeOrNull(byte[] bytes, int offset, int length) {
+    try {
+      return codec.decode(bytes, offset, length);
+    } catch (CorruptEntryException e) {
+      stats.recordCorruption();
+      LOG.debug("corrupt entry: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Whether a found entry still describes the file; if not, the key leaves every tier (counted as
+   * an invalidation). A named (key/value) entry, {@code identity} null, describes no file.
+   */
+  boolean current(CacheEntry entry, FileIdentity identity, CacheKey key) {
+    if (identity == null) {
+      return true;
+    }
+    if (identity.matches(entry.size(), entry.mtimeNanos(),
+        new Fingerprint(entry.fingerprintHigh(), entry.fingerprintLow()))) {
+      return true;
+    }
+    remover.removeEverywhere(key.high(), key.low());
+    stats.recordInvalidations(1);
+    return false;
+  }
+}
