@@ -22,10 +22,10 @@ final class EntryCheck {
   private final KeyRemover remover;
   private final StatsCounter stats;
 
-  EntryCheck(EntryCodec codec, KeyRemover remover, StatsCounter stats) {
-    this.codec = codec;
+  EntryCheck(CacheParts parts, KeyRemover remover) {
+    this.codec = parts.codec();
     this.remover = remover;
-    this.stats = stats;
+    this.stats = parts.stats();
   }
 
   /** The decoded entry, or null (counted as a corruption) if the bytes are corrupt. */

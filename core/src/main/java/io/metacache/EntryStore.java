@@ -42,18 +42,17 @@ final class EntryStore {
   private final StatsCounter stats;
   private final LongSupplier clock;
 
-  EntryStore(CacheTiers tiers, KeyStripes stripes, EntryCheck check, FileIdentities identities,
-      IndexKeeper indexKeeper, ChangeFeedLink changes, EntryCodec codec, StatsCounter stats, LongSupplier clock) {
-    this.memory = tiers.memory;
-    this.writeBehind = tiers.writeBehind;
-    this.stripes = stripes;
+  EntryStore(CacheParts parts, EntryCheck check, FileIdentities identities) {
+    this.memory = parts.tiers().memory;
+    this.writeBehind = parts.tiers().writeBehind;
+    this.stripes = parts.stripes();
     this.check = check;
     this.identities = identities;
-    this.indexKeeper = indexKeeper;
-    this.changes = changes;
-    this.codec = codec;
-    this.stats = stats;
-    this.clock = clock;
+    this.indexKeeper = parts.indexKeeper();
+    this.changes = parts.changes();
+    this.codec = parts.codec();
+    this.stats = parts.stats();
+    this.clock = parts.clock();
   }
 
   /** {@link MetaCache#put(Path, String, Map, Duration)}: checks its arguments, then stores. */

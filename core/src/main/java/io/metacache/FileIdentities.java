@@ -5,7 +5,6 @@ import io.metacache.key.FileIdentity;
 import io.metacache.key.Fingerprint;
 import io.metacache.key.Fingerprinter;
 import io.metacache.key.PathIndex;
-import io.metacache.memory.MemoryTier;
 import io.metacache.stats.StatsCounter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,12 +27,12 @@ final class FileIdentities {
   private final KeyRemover remover;
   private final StatsCounter stats;
 
-  FileIdentities(CacheConfig config, MemoryTier memory, KeyRemover remover, StatsCounter stats) {
+  FileIdentities(CacheConfig config, CacheParts parts, KeyRemover remover) {
     this.pathIndex = new PathIndex(new Fingerprinter(config.fullHashThreshold(), config.sampleChunkSize()),
         (int) config.statIndexMaxEntries(), config.timestampGranularity());
-    memory.sharedStatRecords().ifPresent(pathIndex::share);
+    parts.tiers().memory.sharedStatRecords().ifPresent(pathIndex::share);
     this.remover = remover;
-    this.stats = stats;
+    this.stats = parts.stats();
   }
 
   /**

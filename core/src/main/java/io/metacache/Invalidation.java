@@ -1,22 +1,18 @@
 package io.metacache;
 
 import io.metacache.codec.CacheEntry;
-import io.metacache.codec.EntryCodec;
 import io.metacache.key.CacheKey;
 import io.metacache.key.Fingerprint;
 import io.metacache.key.Profiles;
-import io.metacache.memory.MemoryTier;
 import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierKey;
-import io.metacache.stats.StatsCounter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,33 +25,14 @@ import org.slf4j.LoggerFactory;
 final class Invalidation {
   private static final Logger LOG = LoggerFactory.getLogger(Invalidation.class);
 
-  private final CacheTiers tiers;
-  private final MemoryTier memory;
-  private final List<Tier> lowerTiers;
-  private final TierReadGuard[] guards;
-  private final KeyStripes stripes;
+  private final CacheParts parts;
   private final KeyRemover remover;
   private final FileIdentities identities;
-  private final IndexKeeper indexKeeper;
-  private final ChangeFeedLink changes;
-  private final EntryCodec codec;
-  private final StatsCounter stats;
-  private final LongSupplier clock;
 
-  Invalidation(CacheTiers tiers, KeyStripes stripes, KeyRemover remover, FileIdentities identities,
-      IndexKeeper indexKeeper, ChangeFeedLink changes, EntryCodec codec, StatsCounter stats, LongSupplier clock) {
-    this.tiers = tiers;
-    this.memory = tiers.memory;
-    this.lowerTiers = tiers.lower;
-    this.guards = tiers.guards;
-    this.stripes = stripes;
+  Invalidation(CacheParts parts, KeyRemover remover, FileIdentities identities) {
+    this.parts = parts;
     this.remover = remover;
     this.identities = identities;
-    this.indexKeeper = indexKeeper;
-    this.changes = changes;
-    this.codec = codec;
-    this.stats = stats;
-    this.clock = clock;
   }
 
   /**
@@ -71,6 +48,8 @@ final class Invalidation {
       }
     }
     String path = file.toAbsolutePath().normalize().toString();
+    List<Tier> lowerTiers = parts.tiers().lower;
+    TierReadGuard[] guards = parts.tiers().guards;
     for (int i = 0; i < lowerTiers.size(); i++) {
       if (lowerTiers.get(i) instanceof PathIndexedTier) {
         try {
@@ -78,7 +57,7 @@ final class Invalidation {
             keys.add(new CacheKey(k.high(), k.low()));
           }
         } catch (RuntimeException e) {
-          guards[i].failure(e, clock.getAsLong());
+          guards[i].failure(e, parts.clock().getAsLong());
           LOG.debug("tier {} could not list the keys of {}: {}", guards[i].name, path, e.toString());
         }
       }
@@ -87,7 +66,7 @@ final class Invalidation {
       remover.removeEverywhere(key.high(), key.low());
     }
     identities.forget(file);
-    stats.recordInvalidations(keys.size());
+    parts.stats().recordInvalidations(keys.size());
   }
 
   /** The entry of {@code file} under {@code profile}, of its current and last recorded content. */
@@ -99,19 +78,22 @@ final class Invalidation {
       remover.removeEverywhere(key.high(), key.low());
       n++;
     }
-    stats.recordInvalidations(n);
+    parts.stats().recordInvalidations(n);
   }
 
   /** One key, counted as an invalidation. */
   void key(long hi, long lo) {
     remover.removeEverywhere(hi, lo);
-    stats.recordInvalidations(1);
+    parts.stats().recordInvalidations(1);
   }
 
   /** Every entry {@code predicate} picks, walking every tier that can be walked; returns how many. */
   int where(Predicate<CacheEntry> predicate) {
+    CacheTiers tiers = parts.tiers();
+    CacheEnumerator enumerator =
+        new CacheEnumerator(tiers.memory, tiers.lower, parts.codec(), tiers::flushPending, parts.clock());
     List<long[]> keys = new ArrayList<>();
-    new CacheEnumerator(memory, lowerTiers, codec, tiers::flushPending, clock).forEach((hi, lo, entry) -> {
+    enumerator.forEach((hi, lo, entry) -> {
       if (predicate.test(entry)) {
         keys.add(new long[] {hi, lo});
       }
@@ -119,24 +101,25 @@ final class Invalidation {
     for (long[] k : keys) {
       remover.removeEverywhere(k[0], k[1]);
     }
-    stats.recordInvalidations(keys.size());
+    parts.stats().recordInvalidations(keys.size());
     return keys.size();
   }
 
   /** Everything, in every tier; queued writes are applied first so none lands afterwards. */
   void all() {
+    CacheTiers tiers = parts.tiers();
     tiers.flushPending();
     synchronized (this) {
-      stripes.bumpAll();
-      memory.clear();
-      indexKeeper.cleared();
-      changes.publish(ChangeFeed.CLEARED, 0, 0);
-      for (int i = 0; i < lowerTiers.size(); i++) {
+      parts.stripes().bumpAll();
+      tiers.memory.clear();
+      parts.indexKeeper().cleared();
+      parts.changes().publish(ChangeFeed.CLEARED, 0, 0);
+      for (int i = 0; i < tiers.lower.size(); i++) {
         try {
-          lowerTiers.get(i).clear();
+          tiers.lower.get(i).clear();
         } catch (RuntimeException e) {
-          guards[i].failure(e, clock.getAsLong());
-          LOG.warn("tier {} could not be cleared: {}", lowerTiers.get(i).name(), e.toString());
+          tiers.guards[i].failure(e, parts.clock().getAsLong());
+          LOG.warn("tier {} could not be cleared: {}", tiers.lower.get(i).name(), e.toString());
         }
       }
       identities.clear();

@@ -25,16 +25,15 @@ final class KeyRemover {
   private final InvalidationBroadcaster broadcaster; // null when no lower tier broadcasts
   private final LongSupplier clock;
 
-  KeyRemover(CacheTiers tiers, KeyStripes stripes, IndexKeeper indexKeeper, ChangeFeedLink changes,
-      LongSupplier clock) {
-    this.memory = tiers.memory;
-    this.hasLowerTiers = !tiers.lower.isEmpty();
-    this.writeBehind = tiers.writeBehind;
-    this.stripes = stripes;
-    this.indexKeeper = indexKeeper;
-    this.changes = changes;
-    this.broadcaster = tiers.broadcaster();
-    this.clock = clock;
+  KeyRemover(CacheParts parts) {
+    this.memory = parts.tiers().memory;
+    this.hasLowerTiers = !parts.tiers().lower.isEmpty();
+    this.writeBehind = parts.tiers().writeBehind;
+    this.stripes = parts.stripes();
+    this.indexKeeper = parts.indexKeeper();
+    this.changes = parts.changes();
+    this.broadcaster = parts.tiers().broadcaster();
+    this.clock = parts.clock();
   }
 
   /** Listens for other hosts' invalidations, if a lower tier broadcasts them. */

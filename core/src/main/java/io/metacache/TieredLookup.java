@@ -72,20 +72,21 @@ final class TieredLookup {
   private final ThreadLocal<ExpandableDirectByteBuffer> readBuffers =
       ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(4096));
 
-  TieredLookup(CacheTiers tiers, KeyStripes stripes, EntryCheck check, FileIdentities identities, EntryStore store,
-      EntryCodec codec, StatsCounter stats, LongSupplier clock, Duration ttl) {
+  /** {@code ttl}: the time to live of an extraction's entry. */
+  TieredLookup(CacheParts parts, EntryCheck check, FileIdentities identities, EntryStore store, Duration ttl) {
+    CacheTiers tiers = parts.tiers();
     this.memory = tiers.memory;
     this.lowerTiers = tiers.lower;
     this.guards = tiers.guards;
     this.writeBehind = tiers.writeBehind;
     this.promotions = tiers.promotions;
-    this.stripes = stripes;
+    this.stripes = parts.stripes();
     this.check = check;
     this.identities = identities;
     this.store = store;
-    this.codec = codec;
-    this.stats = stats;
-    this.clock = clock;
+    this.codec = parts.codec();
+    this.stats = parts.stats();
+    this.clock = parts.clock();
     this.ttl = ttl;
   }
 
