@@ -170,10 +170,12 @@ public final class MetaCache implements AutoCloseable {
   /** The directory's change feed when the memory tier is shared, else null. */
   private final ChangeFeed changes;
   private final io.metacache.counters.CountersPublisher sharedStats; // null when off or not possible
+  private final CacheDiagnostics diagnostics;
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
     IndexKeeper.Mode indexMode = IndexKeeper.mode(b.properties.apply(IndexKeeper.PROPERTY));
     SharedStats.Settings shared = SharedStats.settings(b.properties); // validated before anything opens
+    CacheDiagnostics.Settings doctor = CacheDiagnostics.settings(config, b.properties);
     this.config = config;
     this.clock = b.clock;
     this.codec = codec;
@@ -297,6 +299,7 @@ public final class MetaCache implements AutoCloseable {
       long sweepNanos = config.expirySweepInterval().toNanos();
       expirySweeper.scheduleWithFixedDelay(this::sweepLowerTiers, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
     }
+    this.diagnostics = CacheDiagnostics.of(this, doctor);
     this.sharedStats = SharedStats.start(this, shared); // last: its thread reads the whole cache
   }
 
@@ -875,6 +878,16 @@ public final class MetaCache implements AutoCloseable {
     return new CacheStats(s.requests(), s.hitsByTier(), s.misses(), s.puts(),
         m.evictionsBySize() + m.evictionsByBytes(), m.expirations(), s.invalidations(), s.corruptions(),
         s.compressionSavedBytes(), s.getLatency(), s.putLatency());
+  }
+
+  /**
+   * What the cache doctor finds in this cache's live figures: alerts on the thresholds of
+   * {@link io.metacache.doctor.DoctorThresholds} and advice with the figures behind it. Rates and
+   * drops cover the time since a sample at least {@code metacache.doctor.window} old (default 10s);
+   * the first call judges states and totals only.
+   */
+  public io.metacache.doctor.Diagnosis diagnose() {
+    return diagnostics.diagnose();
   }
 
   /** The memory tier's own statistics: entries, off-heap bytes, evictions by cause. */

@@ -258,6 +258,16 @@ class ClassStructurePropertiesTest {
           return publisher;
         }
       }),
+      Map.entry(io.metacache.doctor.CacheDoctor.class, (dir, file) -> {
+        try (MetaCache cache = memoryOnlyCache(dir)) {
+          cache.put(file, "basic", Map.of("k", "v"));
+          io.metacache.doctor.CacheDoctor doctor = new io.metacache.doctor.CacheDoctor(
+              io.metacache.doctor.CacheBounds.of(cache.config(), name -> null),
+              io.metacache.doctor.DoctorThresholds.DEFAULTS);
+          assertThat(doctor.examine(SharedStats.figures(cache)).healthy()).isTrue();
+          return doctor;
+        }
+      }),
       Map.entry(ProcessStatsReader.class, (dir, file) -> {
         ProcessStatsReader reader = ProcessStatsReader.of(Files.createDirectories(dir.resolve("nobody")));
         assertThat(reader.read().live()).as("no process publishes there").isEmpty();

@@ -35,11 +35,7 @@ final class HealthCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (MetaCache cache = cacheOptions.open()) {
       // A round trip through every tier first, so a fresh process has something to report.
-      String probe = "cli:health:" + ProcessHandle.current().pid();
-      cache.keyValue().set(probe, System.currentTimeMillis(), java.time.Duration.ofMinutes(1));
-      cache.flush();
-      cache.keyValue().delete(probe);
-      cache.flush();
+      TierRoundTrip.run(cache, "health");
       long self = ProcessHandle.current().pid();
       List<Object> rows = new ArrayList<>();
       boolean allUp = true;
