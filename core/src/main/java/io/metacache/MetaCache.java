@@ -890,6 +890,11 @@ public final class MetaCache implements AutoCloseable {
     return diagnostics.diagnose();
   }
 
+  /** The memory tier's shadow policies' hits ({@link io.metacache.policy.ShadowPolicies}), for the doctor. */
+  io.metacache.policy.ShadowHitRates shadowHitRates() {
+    return memory.shadowHitRates();
+  }
+
   /** The memory tier's own statistics: entries, off-heap bytes, evictions by cause. */
   public MemoryTierStats memoryStats() {
     return memory.stats();

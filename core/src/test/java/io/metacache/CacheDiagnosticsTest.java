@@ -41,7 +41,7 @@ class CacheDiagnosticsTest {
   void theComparedWindowGrowsToOneWindowThenStaysBetweenOneAndTwo() {
     AtomicLong clock = new AtomicLong();
     AtomicLong samples = new AtomicLong();
-    CacheDoctor doctor = new CacheDoctor(new CacheBounds(100, 1 << 20, false, 1024), DoctorThresholds.DEFAULTS);
+    CacheDoctor doctor = new CacheDoctor(new CacheBounds(100, 1 << 20, false, 1024, io.metacache.policy.PolicyKind.WTINYLFU), DoctorThresholds.DEFAULTS);
     CacheDiagnostics d = new CacheDiagnostics(() -> figures(samples.incrementAndGet()), doctor,
         Duration.ofSeconds(10), clock::get);
     assertThat(d.diagnose().window()).as("the first call has nothing to compare with").isZero();

@@ -268,6 +268,13 @@ class ClassStructurePropertiesTest {
           return doctor;
         }
       }),
+      Map.entry(io.metacache.policy.ShadowPolicies.class, (dir, file) -> {
+        io.metacache.policy.ShadowPolicies shadows = new io.metacache.policy.ShadowPolicies(100);
+        shadows.request(1, 2);
+        shadows.request(1, 2);
+        assertThat(shadows.rates().hitRate(io.metacache.policy.PolicyKind.LRU)).isEqualTo(0.5);
+        return shadows;
+      }),
       Map.entry(ProcessStatsReader.class, (dir, file) -> {
         ProcessStatsReader reader = ProcessStatsReader.of(Files.createDirectories(dir.resolve("nobody")));
         assertThat(reader.read().live()).as("no process publishes there").isEmpty();

@@ -10,6 +10,8 @@ import io.metacache.CacheConfig;
 import io.metacache.TierHealth;
 import io.metacache.counters.ProcessFigures;
 import io.metacache.counters.TierState;
+import io.metacache.policy.PolicyKind;
+import io.metacache.policy.ShadowHitRates;
 import io.metacache.stats.CacheStats;
 import io.metacache.writebehind.WriteBehindPipeline;
 import java.time.Duration;
@@ -30,9 +32,15 @@ import java.util.Objects;
  * the hit ratio, the write-behind pipeline's lag and backlog, and corrupt entries. Its advice:
  * raise the memory tier's bound when it is full and its evictions come back as lower-tier hits or
  * misses; turn compression off (or train a dictionary) when it saves little; raise the write-behind
- * batch when the drain falls behind while every tier works.
+ * batch when the drain falls behind while every tier works; switch the eviction policy when another
+ * policy's shadow ({@link io.metacache.policy.ShadowPolicies}) hits more on the same sampled keys.
  */
 public final class CacheDoctor {
+  /** Sampled requests the shadow policies need before the doctor compares them. */
+  static final long POLICY_MIN_REQUESTS = 1_000;
+  /** Hit-ratio advantage (a fraction) another policy's shadow needs for the doctor to advise it. */
+  static final double POLICY_ADVANTAGE = 0.02;
+
   private final CacheBounds bounds;
   private final DoctorThresholds thresholds;
 
@@ -69,6 +77,9 @@ public final class CacheDoctor {
         raiseBound(now, delta, window, nearBound, advice);
       }
       compression(now, delta, window, advice);
+      policy(now.shadow().minus(earlier.shadow()), window, advice);
+    } else {
+      policy(now.shadow(), window, advice);
     }
     writeBehind(earlier, now, windowed, window, alerts, advice);
     alerts.sort(Comparator.comparing((Alert a) -> a.severity() != Severity.CRITICAL));
@@ -211,6 +222,36 @@ public final class CacheDoctor {
           count(now.writeBehindDepth()) + " writes waiting, the oldest "
               + describe(Duration.ofMillis(now.writeBehindLagMillis())) + " old, no tier failing"));
     }
+  }
+
+  /**
+   * Advises another policy when its shadow hit more than the current policy's shadow, by at least
+   * {@value #POLICY_ADVANTAGE} of the sampled requests, over at least {@value #POLICY_MIN_REQUESTS}
+   * of them. Comparing shadow with shadow (not with the tier's own hit ratio) keeps the sampling's
+   * error out of the comparison: every shadow ran the same sampled requests at the same bound.
+   */
+  private void policy(ShadowHitRates shadow, Duration window, List<Advice> advice) {
+    if (shadow.requests() < POLICY_MIN_REQUESTS) {
+      return;
+    }
+    PolicyKind current = bounds.policy();
+    PolicyKind best = current;
+    for (PolicyKind kind : PolicyKind.values()) {
+      if (shadow.hitRate(kind) > shadow.hitRate(best)) {
+        best = kind;
+      }
+    }
+    double gain = shadow.hitRate(best) - shadow.hitRate(current);
+    if (best == current || gain < POLICY_ADVANTAGE) {
+      return;
+    }
+    String over = window.isZero() ? "since the tier opened" : "in the last " + describe(window);
+    advice.add(new Advice("SWITCH_POLICY", CacheConfig.MEMORY_POLICY,
+        "Another eviction policy fits this workload better: set " + CacheConfig.MEMORY_POLICY + "="
+            + best.configName() + " (now " + current.configName() + ").",
+        best.configName() + " would have hit " + percent(shadow.hitRate(best)) + " against " + current.configName()
+            + "'s " + percent(shadow.hitRate(current)) + " on one key in " + shadow.sampleRate() + " ("
+            + count(shadow.requests()) + " sampled requests " + over + ")"));
   }
 
   private static long failures(ProcessFigures f) {

@@ -7,6 +7,8 @@ import io.metacache.CacheConfig;
 import io.metacache.TierHealth;
 import io.metacache.counters.ProcessFigures;
 import io.metacache.counters.TierState;
+import io.metacache.policy.PolicyKind;
+import io.metacache.policy.ShadowHitRates;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.LatencySummary;
 import io.metacache.writebehind.CircuitState;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each alert fires on its threshold and not below it; each piece of advice names its property and figures. */
 class CacheDoctorTest {
-  private static final CacheBounds BOUNDS = new CacheBounds(1_000, 1L << 20, true, 1024);
+  private static final CacheBounds BOUNDS = new CacheBounds(1_000, 1L << 20, true, 1024, PolicyKind.WTINYLFU);
   private static final CacheDoctor DOCTOR = new CacheDoctor(BOUNDS, DoctorThresholds.DEFAULTS);
   private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
 
@@ -215,8 +217,40 @@ class CacheDoctorTest {
     f.saved = 100_000; // 9.1%
     assertThat(DOCTOR.examine(earlier, f.build(), TEN_SECONDS).advice()).isEmpty();
     f.saved = 0;
-    CacheDoctor off = new CacheDoctor(new CacheBounds(1_000, 1L << 20, false, 1024), DoctorThresholds.DEFAULTS);
+    CacheDoctor off = new CacheDoctor(new CacheBounds(1_000, 1L << 20, false, 1024, PolicyKind.WTINYLFU), DoctorThresholds.DEFAULTS);
     assertThat(off.examine(earlier, f.build(), TEN_SECONDS).advice()).isEmpty();
+  }
+
+  @Test
+  void aShadowPolicyThatHitsTwoPointsMoreIsAdvisedAndOneThatHitsLessIsNot() {
+    Figures f = new Figures();
+    ProcessFigures base = f.build();
+    ShadowHitRates lruWins = new ShadowHitRates(64, 2_000, 128_000,
+        Map.of(PolicyKind.LRU, 1_300L, PolicyKind.LFU, 1_000L, PolicyKind.WTINYLFU, 1_250L));
+    Diagnosis d = DOCTOR.examine(withShadow(base, lruWins));
+    assertThat(d.advice()).singleElement().satisfies(a -> {
+      assertThat(a.code()).isEqualTo("SWITCH_POLICY");
+      assertThat(a.property()).isEqualTo(CacheConfig.MEMORY_POLICY);
+      assertThat(a.text()).contains("metacache.memory.policy=lru (now wtinylfu)");
+      assertThat(a.evidence()).contains("65.0%").contains("62.5%").contains("one key in 64").contains("2,000");
+    });
+    ShadowHitRates close = new ShadowHitRates(64, 2_000, 128_000,
+        Map.of(PolicyKind.LRU, 1_280L, PolicyKind.LFU, 1_000L, PolicyKind.WTINYLFU, 1_250L)); // 1.5 points
+    assertThat(DOCTOR.examine(withShadow(base, close)).advice()).isEmpty();
+    ShadowHitRates few = new ShadowHitRates(64, 999, 63_936,
+        Map.of(PolicyKind.LRU, 900L, PolicyKind.LFU, 0L, PolicyKind.WTINYLFU, 0L));
+    assertThat(DOCTOR.examine(withShadow(base, few)).advice()).as("too few sampled requests").isEmpty();
+    // over a window, only the requests in it count
+    ProcessFigures earlier = withShadow(base, lruWins);
+    ShadowHitRates later = new ShadowHitRates(64, 4_000, 256_000,
+        Map.of(PolicyKind.LRU, 1_900L, PolicyKind.LFU, 1_500L, PolicyKind.WTINYLFU, 2_600L));
+    assertThat(DOCTOR.examine(earlier, withShadow(base, later), TEN_SECONDS).advice())
+        .as("in the window W-TinyLFU hit 67.5%, LRU 30%").isEmpty();
+  }
+
+  private static ProcessFigures withShadow(ProcessFigures f, ShadowHitRates shadow) {
+    return new ProcessFigures(f.cache(), f.memoryEntries(), f.memoryOffHeapBytes(), f.writeBehindDepth(),
+        f.writeBehindLagMillis(), f.writeBehindRingDrops(), f.tiers(), shadow);
   }
 
   @Test
