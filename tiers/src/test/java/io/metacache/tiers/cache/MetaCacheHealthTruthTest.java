@@ -30,14 +30,18 @@ class MetaCacheHealthTruthTest {
       Files.writeString(disk.resolve(String.format("%02x", shard)), "not a directory");
     }
     CacheConfig config = CacheConfig.builder().cacheDirectory(cacheDir).build();
-    Map<String, String> props = Map.of("metacache.writebehind.retry.backoff-max", "100ms",
-        "metacache.writebehind.breaker.wait", "100ms", "metacache.writebehind.close-timeout", "5s");
+    // The write keeps being retried, neither parked nor behind an open circuit: only the failing
+    // writes themselves can tell health that the tier is not UP.
+    Map<String, String> props = Map.of("metacache.writebehind.retry.attempts", "100",
+        "metacache.writebehind.retry.backoff-base", "200ms", "metacache.writebehind.retry.backoff-max", "400ms",
+        "metacache.writebehind.breaker.window", "1000", "metacache.writebehind.close-timeout", "5s");
     try (MetaCache cache = MetaCache.builder().config(config).properties(props::get).tiers(List.of("disk")).build()) {
       Path file = Files.writeString(dir.resolve("a.txt"), "a");
       cache.put(file, "basic", Map.of("k", "v"));
       Await.until("the disk tier to report failing writes", () -> disk(cache).status() != TierHealth.Status.UP);
       TierHealth failing = disk(cache);
-      assertThat(failing.status()).isIn(TierHealth.Status.DEGRADED, TierHealth.Status.DOWN);
+      assertThat(failing.status()).isEqualTo(TierHealth.Status.DEGRADED);
+      assertThat(cache.writeBehindStats().orElseThrow().tier("disk").parked()).as("retrying, not parked").isZero();
       assertThat(failing.lastError()).contains("Not a directory").doesNotContain("\n");
 
       try (Stream<Path> shards = Files.list(disk)) {
