@@ -91,7 +91,8 @@ final class CacheHealth {
       if (closed || (probe != null && probe.failing()) || guard.skipping(now) || circuit == CircuitState.OPEN) {
         status = TierHealth.Status.DOWN;
       } else if (guard.consecutiveFailures() > 0 || circuit == CircuitState.HALF_OPEN
-          || (writeStats != null && writeStats.parked() > 0)) {
+          || (writeStats != null && (writeStats.parked() > 0 || writeStats.failing()))) {
+        // a tier whose writes fail is not UP however its probe answers; a write that lands clears it
         status = TierHealth.Status.DEGRADED;
       } else {
         status = TierHealth.Status.UP;
@@ -105,6 +106,9 @@ final class CacheHealth {
       if (probe != null && probe.lastErrorAtMillis() > lastErrorAt) {
         lastError = probe.lastError();
         lastErrorAt = probe.lastErrorAtMillis();
+      }
+      if (lastError != null) {
+        lastError = lastError.replaceAll("\\s+", " ").strip(); // one line, whatever the driver's message
       }
       health.add(new TierHealth(guard.name, status, circuit.name(), lastError, lastErrorAt, guard.latency.summary()));
     }

@@ -80,12 +80,14 @@ public final class MetaCache implements AutoCloseable {
   private final ExpirySweeper expirySweeper;
   private final KeyValueCache keyValue;
   private final CountersPublisher sharedStats; // null when off or not possible
+  private final CacheDiagnostics diagnostics;
   private volatile boolean closed;
   private volatile WriteBehindReport closeReport;
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
     IndexKeeper.Mode indexMode = IndexKeeper.mode(b.properties.apply(IndexKeeper.PROPERTY));
     SharedStats.Settings shared = SharedStats.settings(b.properties); // validated before anything opens
+    CacheDiagnostics.Settings doctor = CacheDiagnostics.settings(config, b.properties);
     this.config = config;
     LongSupplier clock = b.clock;
     this.tiers = CacheTiers.open(config, lowerTiers, clock, b.properties, this::memoryEvicted);
@@ -109,6 +111,7 @@ public final class MetaCache implements AutoCloseable {
     tiers.describeEntriesWith(codec);
     this.health = new CacheHealth(tiers, stats, clock, b.properties);
     this.expirySweeper = new ExpirySweeper(tiers, clock, config.expirySweepInterval());
+    this.diagnostics = CacheDiagnostics.of(this, doctor);
     this.sharedStats = SharedStats.start(this, shared); // last: its thread reads the whole cache
   }
 
@@ -203,6 +206,21 @@ public final class MetaCache implements AutoCloseable {
     return new CacheStats(s.requests(), s.hitsByTier(), s.misses(), s.puts(),
         m.evictionsBySize() + m.evictionsByBytes(), m.expirations(), s.invalidations(), s.corruptions(),
         s.compressionSavedBytes(), s.getLatency(), s.putLatency());
+  }
+
+  /**
+   * What the cache doctor finds in this cache's live figures: alerts on the thresholds of
+   * {@link io.metacache.doctor.DoctorThresholds} and advice with the figures behind it. Rates and
+   * drops cover the time since a sample at least {@code metacache.doctor.window} old (default 10s);
+   * the first call judges states and totals only.
+   */
+  public io.metacache.doctor.Diagnosis diagnose() {
+    return diagnostics.diagnose();
+  }
+
+  /** The memory tier's shadow policies' hits ({@link io.metacache.policy.ShadowPolicies}), for the doctor. */
+  io.metacache.policy.ShadowHitRates shadowHitRates() {
+    return tiers.memory.shadowHitRates();
   }
 
   /** The memory tier's own statistics: entries, off-heap bytes, evictions by cause. */

@@ -107,6 +107,6 @@ final class SharedStats {
     }
     return new ProcessFigures(cache.stats(), memory.entries(), memory.offHeapBytesUsed(),
         pipeline == null ? 0 : pipeline.depth(), pipeline == null ? 0 : pipeline.lagMillis(),
-        pipeline == null ? 0 : pipeline.ringDrops(), tiers);
+        pipeline == null ? 0 : pipeline.ringDrops(), tiers, cache.shadowHitRates());
   }
 }

@@ -258,6 +258,23 @@ class ClassStructurePropertiesTest {
           return publisher;
         }
       }),
+      Map.entry(io.metacache.doctor.CacheDoctor.class, (dir, file) -> {
+        try (MetaCache cache = memoryOnlyCache(dir)) {
+          cache.put(file, "basic", Map.of("k", "v"));
+          io.metacache.doctor.CacheDoctor doctor = new io.metacache.doctor.CacheDoctor(
+              io.metacache.doctor.CacheBounds.of(cache.config(), name -> null),
+              io.metacache.doctor.DoctorThresholds.DEFAULTS);
+          assertThat(doctor.examine(SharedStats.figures(cache)).healthy()).isTrue();
+          return doctor;
+        }
+      }),
+      Map.entry(io.metacache.policy.ShadowPolicies.class, (dir, file) -> {
+        io.metacache.policy.ShadowPolicies shadows = new io.metacache.policy.ShadowPolicies(100);
+        shadows.request(1, 2);
+        shadows.request(1, 2);
+        assertThat(shadows.rates().hitRate(io.metacache.policy.PolicyKind.LRU)).isEqualTo(0.5);
+        return shadows;
+      }),
       Map.entry(ProcessStatsReader.class, (dir, file) -> {
         ProcessStatsReader reader = ProcessStatsReader.of(Files.createDirectories(dir.resolve("nobody")));
         assertThat(reader.read().live()).as("no process publishes there").isEmpty();

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "metacache", mixinStandardHelpOptions = true, version = "metacache 0.1.0",
     description = "Tiered, content-addressed cache of extracted file metadata.",
     subcommands = {ScanCommand.class, GetCommand.class, QueryCommand.class, InvalidateCommand.class,
-        StatsCommand.class, HealthCommand.class, BenchSmokeCommand.class})
+        StatsCommand.class, HealthCommand.class, DoctorCommand.class, BenchSmokeCommand.class})
 public final class MetacacheCommand {
   /** Exit status of bad usage (unknown option, missing argument, conflicting options). */
   static final int USAGE = 2;

@@ -106,7 +106,9 @@ final class ScanCommand implements Callable<Integer> {
         kv.set(lastKey, Map.of("nanos", elapsedNanos, "files", (long) files.size()), Duration.ZERO);
       }
       out.printf("cache: %s, tiers %s%n", cache.config().cacheDirectory(), cache.tierNames());
+      List<String> failures = TierFailures.describe(cache);
+      failures.forEach(out::println);
+      return failures.isEmpty() ? 0 : TierFailures.EXIT_STATUS;
     }
-    return 0;
   }
 }

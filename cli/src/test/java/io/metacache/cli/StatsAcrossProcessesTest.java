@@ -80,7 +80,7 @@ class StatsAcrossProcessesTest {
     }
   }
 
-  private Process startHolder(Path cache) throws Exception {
+  static Process startHolder(Path cache) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@" + jvmOptions());

@@ -68,6 +68,19 @@ public enum CounterType {
   /** Writes dropped because the ring was full. */
   WRITE_BEHIND_RING_DROPS(42, "write-behind ring drops"),
 
+  /** One key in this many is sampled by the memory tier's shadow policies (0: none run). */
+  SHADOW_SAMPLE_RATE(50, "shadow sample rate"),
+  /** Sampled requests the shadow policies ran. */
+  SHADOW_REQUESTS(51, "shadow requests"),
+  /** Hits of the LRU shadow over those requests. */
+  SHADOW_LRU_HITS(52, "shadow lru hits"),
+  /** Hits of the LFU shadow over those requests. */
+  SHADOW_LFU_HITS(53, "shadow lfu hits"),
+  /** Hits of the W-TinyLFU shadow over those requests. */
+  SHADOW_WTINYLFU_HITS(54, "shadow wtinylfu hits"),
+  /** Every request the memory tier's policy saw, sampled or not. */
+  SHADOW_ALL_REQUESTS(55, "shadow all requests"),
+
   /** Lookups this tier served. */
   TIER_HITS(100, "hits"),
   /** Health: 0 UP, 1 DEGRADED, 2 DOWN (the ordinal of {@code TierHealth.Status}). */

@@ -3,6 +3,8 @@ package io.metacache.counters;
 import static io.metacache.counters.CountersFileDescriptor.*;
 
 import io.metacache.TierHealth;
+import io.metacache.policy.PolicyKind;
+import io.metacache.policy.ShadowHitRates;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.LatencySummary;
 import java.io.IOException;
@@ -195,6 +197,13 @@ final class CountersWriter implements AutoCloseable {
     set(CounterType.WRITE_BEHIND_DEPTH, f.writeBehindDepth());
     set(CounterType.WRITE_BEHIND_LAG_MILLIS, f.writeBehindLagMillis());
     set(CounterType.WRITE_BEHIND_RING_DROPS, f.writeBehindRingDrops());
+    ShadowHitRates shadow = f.shadow();
+    set(CounterType.SHADOW_SAMPLE_RATE, shadow.sampleRate());
+    set(CounterType.SHADOW_REQUESTS, shadow.requests());
+    set(CounterType.SHADOW_ALL_REQUESTS, shadow.allRequests());
+    set(CounterType.SHADOW_LRU_HITS, shadow.hits().getOrDefault(PolicyKind.LRU, 0L));
+    set(CounterType.SHADOW_LFU_HITS, shadow.hits().getOrDefault(PolicyKind.LFU, 0L));
+    set(CounterType.SHADOW_WTINYLFU_HITS, shadow.hits().getOrDefault(PolicyKind.WTINYLFU, 0L));
     for (int t = 0; t < tierNames.size(); t++) {
       String name = tierNames.get(t);
       AtomicCounter[] tc = perTier[t];

@@ -1,6 +1,7 @@
 package io.metacache.counters;
 
 import io.metacache.TierHealth;
+import io.metacache.policy.ShadowHitRates;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.LatencySummary;
 import io.metacache.writebehind.CircuitState;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param writeBehindLagMillis age of the oldest pending write
  * @param writeBehindRingDrops writes dropped because the ring was full
  * @param tiers every tier, memory first, in lookup order
+ * @param shadow the memory tier's shadow policies ({@link ShadowHitRates#NONE} when none ran)
  */
 public record ProcessFigures(
     CacheStats cache,
@@ -29,12 +31,21 @@ public record ProcessFigures(
     long writeBehindDepth,
     long writeBehindLagMillis,
     long writeBehindRingDrops,
-    List<TierState> tiers) {
+    List<TierState> tiers,
+    ShadowHitRates shadow) {
 
   /** Copies the tier list. */
   public ProcessFigures {
     Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(shadow, "shadow");
     tiers = List.copyOf(tiers);
+  }
+
+  /** Figures without shadow policies. */
+  public ProcessFigures(CacheStats cache, long memoryEntries, long memoryOffHeapBytes, long writeBehindDepth,
+      long writeBehindLagMillis, long writeBehindRingDrops, List<TierState> tiers) {
+    this(cache, memoryEntries, memoryOffHeapBytes, writeBehindDepth, writeBehindLagMillis, writeBehindRingDrops, tiers,
+        ShadowHitRates.NONE);
   }
 
   /** The named tier, or null. */
@@ -68,6 +79,7 @@ public record ProcessFigures(
     long depth = 0;
     long lag = 0;
     long ringDrops = 0;
+    ShadowHitRates shadow = ShadowHitRates.NONE;
     Map<String, Long> hits = new LinkedHashMap<>();
     Map<String, TierState> tiers = new LinkedHashMap<>();
     for (ProcessFigures f : figures) {
@@ -86,13 +98,15 @@ public record ProcessFigures(
       depth += f.writeBehindDepth;
       lag = Math.max(lag, f.writeBehindLagMillis);
       ringDrops += f.writeBehindRingDrops;
+      shadow = shadow.plus(f.shadow);
       for (TierState t : f.tiers) {
         tiers.merge(t.tier(), withoutLatency(t), ProcessFigures::combine);
       }
     }
     CacheStats cache = new CacheStats(requests, hits, misses, puts, evictions, expirations, invalidations,
         corruptions, saved, LatencySummary.EMPTY, LatencySummary.EMPTY);
-    return new ProcessFigures(cache, memoryEntries, memoryBytes, depth, lag, ringDrops, new ArrayList<>(tiers.values()));
+    return new ProcessFigures(cache, memoryEntries, memoryBytes, depth, lag, ringDrops, new ArrayList<>(tiers.values()),
+        shadow);
   }
 
   private static TierState withoutLatency(TierState t) {

@@ -3,6 +3,8 @@ package io.metacache.counters;
 import static io.metacache.counters.CountersFileDescriptor.*;
 
 import io.metacache.TierHealth;
+import io.metacache.policy.PolicyKind;
+import io.metacache.policy.ShadowHitRates;
 import io.metacache.stats.CacheStats;
 import io.metacache.stats.LatencySummary;
 import io.metacache.writebehind.CircuitState;
@@ -287,7 +289,18 @@ public final class ProcessStatsReader {
           latency(CounterType.GET_LATENCY_COUNT), latency(CounterType.PUT_LATENCY_COUNT));
       return new ProcessFigures(cache, get(CounterType.MEMORY_ENTRIES), get(CounterType.MEMORY_OFF_HEAP_BYTES),
           get(CounterType.WRITE_BEHIND_DEPTH), get(CounterType.WRITE_BEHIND_LAG_MILLIS),
-          get(CounterType.WRITE_BEHIND_RING_DROPS), tiers);
+          get(CounterType.WRITE_BEHIND_RING_DROPS), tiers, shadow());
+    }
+
+    /** The shadow policies' figures; {@link ShadowHitRates#NONE} from a process that ran none. */
+    private ShadowHitRates shadow() {
+      int rate = (int) get(CounterType.SHADOW_SAMPLE_RATE);
+      if (rate == 0) {
+        return ShadowHitRates.NONE;
+      }
+      return new ShadowHitRates(rate, get(CounterType.SHADOW_REQUESTS), get(CounterType.SHADOW_ALL_REQUESTS),
+          Map.of(PolicyKind.LRU, get(CounterType.SHADOW_LRU_HITS), PolicyKind.LFU, get(CounterType.SHADOW_LFU_HITS),
+              PolicyKind.WTINYLFU, get(CounterType.SHADOW_WTINYLFU_HITS)));
     }
   }
 }

@@ -6,6 +6,8 @@ import io.metacache.policy.EvictionPolicy;
 import io.metacache.policy.EvictionPolicy.EvictionSink;
 import io.metacache.policy.EvictionPolicy.KeyVisitor;
 import io.metacache.policy.PolicyKind;
+import io.metacache.policy.ShadowHitRates;
+import io.metacache.policy.ShadowPolicies;
 import io.metacache.spi.EntryVisitor;
 import java.io.File;
 import java.io.IOException;
@@ -153,6 +155,8 @@ public final class MemoryTier implements AutoCloseable {
   private final ChronicleSizing sizing;
   /** The eviction policy; replaced when a shared tier's new owner rebuilds it. Under the lock. */
   private EvictionPolicy policy;
+  /** Every policy on a sampled share of the keys, for the cache doctor; fed where the policy is. */
+  private final ShadowPolicies shadow;
   private final PolicyKind policyKind;
   private final ReentrantLock policyLock = new ReentrantLock();
   private final ReadBuffer readBuffer = new ReadBuffer();
@@ -241,6 +245,7 @@ public final class MemoryTier implements AutoCloseable {
     this.file = file;
     this.evictionListener = builder.evictionListener;
     this.policy = EvictionPolicies.create(policyKind, maxEntries, maxBytes);
+    this.shadow = new ShadowPolicies(maxEntries);
     this.accessReplayer = this::batchAccess;
     int stripes = Math.min(MAX_WRITE_STRIPES, sizing.segments);
     this.writeStripes = new WriteBuffer[stripes];
@@ -909,6 +914,7 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Collects a drained read event; the policy replays them a batch at a time. Under the lock. */
   private void batchAccess(long keyHigh, long keyLow) {
+    shadow.request(keyHigh, keyLow);
     accessBatch[2 * accessCount] = keyHigh;
     accessBatch[2 * accessCount + 1] = keyLow;
     if (++accessCount == ACCESS_BATCH) {
@@ -947,6 +953,7 @@ public final class MemoryTier implements AutoCloseable {
       applyWrite(keyHigh, keyLow, WriteBuffer.weight(packed), expiresAt, WriteBuffer.isInsert(packed));
     } else {
       policy.recordRemoval(keyHigh, keyLow);
+      shadow.remove(keyHigh, keyLow);
     }
     return permitsHeldBy(packed);
   }
@@ -969,6 +976,9 @@ public final class MemoryTier implements AutoCloseable {
    * which only shifts one eviction between the size and bytes causes).
    */
   private void applyWrite(long keyHigh, long keyLow, int weight, long expiresAt, boolean insert) {
+    if (!rebuilding) {
+      shadow.request(keyHigh, keyLow); // a rebuild replays what the map holds, not requests
+    }
     entriesBeforeEviction = policy.size() + (insert ? 1 : 0);
     policy.recordWrite(keyHigh, keyLow, weight, evictionSink);
     if (expiresAt != 0) {
@@ -1355,6 +1365,15 @@ public final class MemoryTier implements AutoCloseable {
   /** The eviction policy in use. */
   public PolicyKind policy() {
     return policyKind;
+  }
+
+  /**
+   * What each policy would have hit on a sampled share of this tier's requests
+   * ({@link ShadowPolicies}). Only the process that applies the policy feeds it: in shared mode,
+   * the eviction owner.
+   */
+  public ShadowHitRates shadowHitRates() {
+    return shadow.rates();
   }
 
   /** A snapshot of the counters. */

@@ -6,6 +6,7 @@ import io.metacache.stats.CacheStats;
 import io.metacache.writebehind.TierWriteStats;
 import io.metacache.writebehind.WriteBehindStats;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The MXBean implementations: thin views that read the cache on each attribute access. */
@@ -72,6 +73,23 @@ final class CacheMBeans {
         out.put(h.tier(), h.status().name());
       }
       return out;
+    }
+
+    @Override
+    public int getAlertCount() {
+      return cache.diagnose().alerts().size();
+    }
+
+    @Override
+    public List<String> getAlerts() {
+      return cache.diagnose().alerts().stream()
+          .map(a -> a.severity() + " " + a.kind() + " (" + a.subject() + "): " + a.message()).toList();
+    }
+
+    @Override
+    public List<String> getAdvice() {
+      return cache.diagnose().advice().stream()
+          .map(a -> a.code() + ": " + a.text() + " (" + a.evidence() + ")").toList();
     }
 
     @Override

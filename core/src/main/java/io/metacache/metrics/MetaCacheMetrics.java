@@ -2,6 +2,7 @@ package io.metacache.metrics;
 
 import io.metacache.MetaCache;
 import io.metacache.TierHealth;
+import io.metacache.doctor.AlertKind;
 import io.metacache.writebehind.TierWriteStats;
 import io.metacache.writebehind.WriteBehindStats;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -34,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code metacache.writebehind.backlog}</td><td>gauge</td><td>{@code tier}</td></tr>
  *   <tr><td>{@code metacache.writebehind.failures}</td><td>counter</td><td>{@code tier}</td></tr>
  *   <tr><td>{@code metacache.tier.up}</td><td>gauge (1 up, 0.5 degraded, 0 down)</td><td>{@code tier}</td></tr>
+ *   <tr><td>{@code metacache.doctor.alerts}</td><td>gauge: alerts the cache doctor raises now</td><td></td></tr>
+ *   <tr><td>{@code metacache.doctor.alert}</td><td>gauge: 1 while an alert of the kind is raised, else 0</td><td>{@code kind}</td></tr>
  * </table>
  *
  * Every meter also carries the tags given to the constructor. Values are read from the cache when
@@ -78,6 +81,13 @@ public final class MetaCacheMetrics implements MeterBinder {
     TimeGauge.builder("metacache.writebehind.lag", c, TimeUnit.MILLISECONDS,
             x -> x.writeBehindStats().map(WriteBehindStats::lagMillis).orElse(0L))
         .description("age of the oldest pending write").tags(tags).register(registry);
+    Gauge.builder("metacache.doctor.alerts", c, x -> x.diagnose().alerts().size())
+        .description("alerts the cache doctor raises now").tags(tags).register(registry);
+    for (AlertKind kind : AlertKind.values()) {
+      Gauge.builder("metacache.doctor.alert", c, x -> x.diagnose().alerts(kind).isEmpty() ? 0 : 1)
+          .description("1 while the cache doctor raises an alert of the kind").tags(tags)
+          .tags(Tags.of("kind", kind.name())).register(registry);
+    }
     c.writeBehindStats().ifPresent(w -> {
       for (TierWriteStats ts : w.tiers()) {
         String tier = ts.tier();

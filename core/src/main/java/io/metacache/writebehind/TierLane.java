@@ -73,6 +73,7 @@ final class TierLane implements Runnable {
   private volatile boolean halted;
   private volatile boolean lastAttemptFailed;
   private volatile String lastError;
+  private volatile String firstError;
   private volatile long lastErrorAtMillis;
 
   private final AtomicLong batches = new AtomicLong();
@@ -507,6 +508,9 @@ final class TierLane implements Runnable {
 
   private void recordError(Throwable t) {
     lastError = t.getClass().getName() + ": " + t.getMessage();
+    if (firstError == null) {
+      firstError = lastError; // one writer: the lane's thread
+    }
     lastErrorAtMillis = System.currentTimeMillis();
   }
 
@@ -611,7 +615,7 @@ final class TierLane implements Runnable {
     }
     return new TierWriteStats(name, backlog, parkedLive, batches.get(), opsApplied.get(),
         retries.get(), failures.get(), drops.get(), coalesced.get(), circuitState(), lastError,
-        lastErrorAtMillis);
+        lastErrorAtMillis, firstError, lastAttemptFailed);
   }
 
   CircuitState circuitState() {

@@ -15,6 +15,8 @@ package io.metacache.writebehind;
  * @param circuitState the circuit breaker's state
  * @param lastError the last failure ({@code "ExceptionClass: message"}), or {@code null}
  * @param lastErrorAtMillis when it happened, epoch milliseconds, 0 if never
+ * @param firstError the first failure since the pipeline started, or {@code null}
+ * @param failing whether the last write batch handed to the tier failed (until one succeeds)
  */
 public record TierWriteStats(
     String tier,
@@ -28,4 +30,6 @@ public record TierWriteStats(
     long coalesced,
     CircuitState circuitState,
     String lastError,
-    long lastErrorAtMillis) {}
+    long lastErrorAtMillis,
+    String firstError,
+    boolean failing) {}

@@ -526,7 +526,10 @@ public final class WriteBehindPipeline {
 
     private final List<Tier> tiers = new ArrayList<>();
     private int ringSize = 16_384;
-    private int batchSize = 1024; // best drain rate into Redis and SQLite on loopback (results/focused/tiered.md)
+    /** The default of {@link #BATCH_SIZE}: the best drain rate into Redis and SQLite on loopback (results/focused/tiered.md). */
+    public static final int DEFAULT_BATCH_SIZE = 1024;
+
+    private int batchSize = DEFAULT_BATCH_SIZE;
     private RingFullPolicy fullPolicy = RingFullPolicy.BLOCK;
     private int retryAttempts = 3;
     private Duration backoffBase = Duration.ofMillis(50);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.metacache.CacheConfig;
 import io.metacache.MetaCache;
 import io.metacache.TierHealth;
+import io.metacache.policy.PolicyKind;
+import io.metacache.policy.ShadowHitRates;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierException;
 import io.metacache.spi.TierOperation;
@@ -45,7 +47,9 @@ class ProcessStatsReaderTest {
         new TierState("disk", TierHealth.Status.DEGRADED, CircuitState.HALF_OPEN, "disk full", 1_700_000_000_000L,
             90_000, 5, 2, 3, 0),
         new TierState("sqlite", TierHealth.Status.DOWN, CircuitState.OPEN, longError, 1_700_000_000_123L,
-            0, 8, 13, 21, 34)));
+            0, 8, 13, 21, 34)),
+        new ShadowHitRates(64, 1_000, 70_000, Map.of(PolicyKind.LRU, 400L, PolicyKind.LFU, 500L,
+            PolicyKind.WTINYLFU, 600L)));
     try (CountersWriter w = CountersWriter.create(CountersFileDescriptor.directory(dir), 4242, 77, 1000, "label ü",
         100, List.of("memory", "disk", "sqlite"), figures, 5000)) {
       ProcessRow row = ProcessStatsReader.of(dir).read().live().get(0);
@@ -64,7 +68,8 @@ class ProcessStatsReaderTest {
       assertThat(new TierState("sqlite", sqlite.status(), sqlite.circuit(), longError, sqlite.lastErrorAtMillis(),
           sqlite.readP99Nanos(), sqlite.writeBacklog(), sqlite.writeFailures(), sqlite.writeRetries(),
           sqlite.writeDrops())).isEqualTo(figures.tier("sqlite"));
-      assertThat(row.figures()).isEqualTo(new ProcessFigures(stats, 42, 1 << 20, 9, 250, 1, row.figures().tiers()));
+      assertThat(row.figures()).isEqualTo(new ProcessFigures(stats, 42, 1 << 20, 9, 250, 1, row.figures().tiers(),
+          figures.shadow()));
     }
   }
 
