@@ -169,6 +169,8 @@ public final class MetaCache implements AutoCloseable {
   private final KeyValueCache keyValue;
   /** The directory's change feed when the memory tier is shared, else null. */
   private final ChangeFeed changes;
+  /** Profiles stored under by any process of the directory when the memory tier is shared, else null. */
+  private final SharedProfiles sharedProfiles;
   private final io.metacache.counters.CountersPublisher sharedStats; // null when off or not possible
 
   private MetaCache(Builder b, CacheConfig config, List<Tier> lowerTiers, EntryCodec codec) {
@@ -257,6 +259,7 @@ public final class MetaCache implements AutoCloseable {
       }
     }
     this.changes = feed;
+    this.sharedProfiles = memory.isShared() ? new SharedProfiles(config.sharedMemoryFile().resolveSibling("profiles")) : null;
     if (feed != null) {
       indexKeeper.followChanges(feed, this::storedEntry);
     }
@@ -680,6 +683,9 @@ public final class MetaCache implements AutoCloseable {
         .lastAccessMillis(now)
         .build();
     profilesSeen.add(profile);
+    if (sharedProfiles != null) {
+      sharedProfiles.register(profile); // before the memory tier: see SharedProfiles
+    }
     return write(key, identity, entry, generationSeen, start);
   }
 
@@ -749,6 +755,9 @@ public final class MetaCache implements AutoCloseable {
    */
   public void invalidate(Path file) throws IOException {
     checkOpen();
+    if (sharedProfiles != null) {
+      profilesSeen.addAll(sharedProfiles.all()); // other processes' profiles, their entries not yet in SQLite
+    }
     List<Fingerprint> fingerprints = fingerprintsOf(file);
     java.util.Set<CacheKey> keys = new java.util.LinkedHashSet<>();
     for (Fingerprint fp : fingerprints) {

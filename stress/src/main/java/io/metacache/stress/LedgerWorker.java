@@ -39,10 +39,11 @@ import java.util.SplittableRandom;
  * after ({@code G f profile before after result}), and may see any state between the two.
  *
  * <h2>Output</h2>
- * Stdout: {@code READY} once the cache is open; then, after {@code GO} on stdin, {@code P <ops>
+ * Stdout: {@code READY open-ms=N} once the cache is open; then, after {@code GO} on stdin, {@code P <ops>
  * <maxNanos>} every {@value #PROGRESS_EVERY} operations ({@code maxNanos}: the slowest single
  * cache call so far, lock waits excluded); {@code DONE <ops> <maxNanos>} once its operations are
- * done (or stdin closed, for an unbounded run) and the cache closed cleanly. Any unexpected
+ * done (or stdin closed, for an unbounded run) and the cache closed cleanly, followed by
+ * {@code op=calls/meanMicros/maxMicros} per operation. Any unexpected
  * exception prints {@code FAIL} and its stack trace on one line and exits 1.
  *
  * <p>Usage: {@code LedgerWorker <cache-dir> <files-dir> <ledger-file> <worker-id> <seed> <ops>}
@@ -62,6 +63,7 @@ public final class LedgerWorker {
   private final OutputStream ledger;
   private final String id;
   private long maxNanos;
+  private final Map<String, long[]> timings = new java.util.TreeMap<>();
 
   private LedgerWorker(MetaCache cache, Path filesDir, int files, OutputStream ledger, String id) throws IOException {
     this.cache = cache;
@@ -111,9 +113,13 @@ public final class LedgerWorker {
     }
   }
 
-  /** The configuration every process of a run opens the directory with: the defaults. */
+  /**
+   * The configuration every process of a run opens the directory with: the defaults (shared memory
+   * tier, disk, SQLite), but a memory tier of 20,000 entries: still far more than a run writes (no
+   * eviction can excuse a miss), and a smaller map to open and recover.
+   */
   static CacheConfig config(Path cacheDir) {
-    return CacheConfig.builder().cacheDirectory(cacheDir).build();
+    return CacheConfig.builder().cacheDirectory(cacheDir).memoryMaxEntries(20_000).memoryMaxBytes(32L << 20).build();
   }
 
   static Map<String, String> properties() {
@@ -133,10 +139,11 @@ public final class LedgerWorker {
     try (var s = Files.list(filesDir.resolve("locks"))) {
       files = (int) s.count();
     }
+    long openStart = System.nanoTime();
     try (OutputStream ledger = new FileOutputStream(ledgerFile.toFile(), true);
         MetaCache cache = MetaCache.builder().config(config(cacheDir)).properties(properties()::get).build()) {
       LedgerWorker worker = new LedgerWorker(cache, filesDir, files, ledger, id);
-      System.out.println("READY");
+      System.out.println("READY open-ms=" + (System.nanoTime() - openStart) / 1_000_000);
       System.out.flush();
       String go = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       if (!"GO".equals(go)) {
@@ -166,8 +173,10 @@ public final class LedgerWorker {
           System.out.flush();
         }
       }
+      long closeStart = System.nanoTime();
       cache.close();
-      System.out.println("DONE " + done + " " + worker.maxNanos);
+      worker.timings.put("close", new long[] {1, System.nanoTime() - closeStart, System.nanoTime() - closeStart});
+      System.out.println("DONE " + done + " " + worker.maxNanos + worker.timings());
       System.out.flush();
     } catch (Throwable e) {
       StringWriter trace = new StringWriter();
@@ -193,14 +202,14 @@ public final class LedgerWorker {
       mutate(f, version -> {
         String extracted = "x:" + id + ":" + version;
         append("B " + f + " " + version + " getx " + profile + " " + extracted);
-        Map<String, Object> m = timed(() -> cache.get(file(filesDir, f), profile, path -> Map.of("v", extracted)));
+        Map<String, Object> m = timed("getx", () -> cache.get(file(filesDir, f), profile, path -> Map.of("v", extracted)));
         append("E " + f + " " + version + " " + m.get("v"));
       });
     } else if (dice < 75) {
       String value = "p:" + id + ":" + (++seq);
       mutate(f, version -> {
         append("B " + f + " " + version + " put " + profile + " " + value);
-        timed(() -> {
+        timed("put", () -> {
           cache.put(file(filesDir, f), profile, Map.of("v", value));
           return null;
         });
@@ -215,7 +224,7 @@ public final class LedgerWorker {
     } else if (dice < 93) {
       mutate(f, version -> {
         append("B " + f + " " + version + " inv " + profile + " -");
-        timed(() -> {
+        timed("inv", () -> {
           cache.invalidate(file(filesDir, f), profile);
           return null;
         });
@@ -224,7 +233,7 @@ public final class LedgerWorker {
     } else if (dice < 97) {
       mutate(f, version -> {
         append("B " + f + " " + version + " invf - -");
-        timed(() -> {
+        timed("invf", () -> {
           cache.invalidate(file(filesDir, f));
           return null;
         });
@@ -240,7 +249,7 @@ public final class LedgerWorker {
     long before = version(f);
     String result;
     try {
-      Optional<Map<String, Object>> m = timed(() -> cache.get(file(filesDir, f), profile));
+      Optional<Map<String, Object>> m = timed("get", () -> cache.get(file(filesDir, f), profile));
       result = m.map(x -> (String) x.get("v")).orElse(MISS);
     } catch (FileChangedDuringHashException e) {
       return; // a rewrite ran during the hash: documented, and says nothing about the cache
@@ -262,7 +271,7 @@ public final class LedgerWorker {
       for (int f = first; f < last; f++) {
         append("B " + f + " " + versions[f - first] + " pat - " + group);
       }
-      timed(() -> cache.invalidatePattern(glob(group)));
+      timed("pat", () -> cache.invalidatePattern(glob(group)));
       for (int f = first; f < last; f++) {
         append("E " + f + " " + versions[f - first] + " -");
       }
@@ -319,12 +328,26 @@ public final class LedgerWorker {
     ledger.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
-  private <T> T timed(Call<T> call) throws IOException {
+  private <T> T timed(String op, Call<T> call) throws IOException {
     long start = System.nanoTime();
     try {
       return call.call();
     } finally {
-      maxNanos = Math.max(maxNanos, System.nanoTime() - start);
+      long took = System.nanoTime() - start;
+      maxNanos = Math.max(maxNanos, took);
+      timings.computeIfAbsent(op, k -> new long[3]);
+      long[] t = timings.get(op);
+      t[0]++;
+      t[1] += took;
+      t[2] = Math.max(t[2], took);
     }
+  }
+
+  /** Per operation: calls, total and slowest nanoseconds, as {@code op=calls/meanMicros/maxMicros}. */
+  private String timings() {
+    StringBuilder s = new StringBuilder();
+    timings.forEach((op, t) -> s.append(' ').append(op).append('=').append(t[0]).append('/')
+        .append(t[1] / Math.max(1, t[0]) / 1000).append('/').append(t[2] / 1000));
+    return s.toString();
   }
 }

@@ -105,9 +105,12 @@ public final class MultiProcessRun {
     for (int i = 0; i < settings.workers(); i++) {
       live.add(start(random.nextLong(), ops));
     }
+    long t0 = System.nanoTime();
+    StringBuilder phases = new StringBuilder();
     for (Worker w : live) {
-      w.await("READY");
+      phases.append(' ').append(w.await("READY").substring(6)).append(';');
     }
+    phases.append(" all ready after ").append((System.nanoTime() - t0) / 1_000_000).append(" ms;");
     for (Worker w : live) {
       w.send("GO");
     }
@@ -118,18 +121,21 @@ public final class MultiProcessRun {
         sleepUntil(deadline); // a soak without kills
         break;
       }
-      // the victim dies at a random point of its work: after a random number of further operations
-      Worker victim = live.get(random.nextInt(live.size()));
+      // The victim dies at a random point of its work: after a random number of further operations
+      // and a random part of the next few milliseconds (an operation takes about one).
+      List<Worker> started = live.stream().filter(w -> w.ops.get() > 0 && w.process.isAlive()).toList();
+      Worker victim = (started.isEmpty() ? live : started).get(random.nextInt(started.isEmpty() ? live.size() : started.size()));
       long budget = ops < 0 ? 20 * LedgerWorker.PROGRESS_EVERY : Math.max(1, (ops - victim.ops.get()) / 2);
       victim.awaitOps(victim.ops.get() + 1 + random.nextLong(budget));
+      Thread.sleep(random.nextInt(5));
       victim.process.destroyForcibly(); // SIGKILL
       if (!victim.process.waitFor(GUARD.toSeconds(), TimeUnit.SECONDS)) {
         throw new IllegalStateException("worker " + victim.id + " outlived SIGKILL");
       }
       killed++;
       live.remove(victim);
+      // A fresh process joins the running ones; it starts its work as soon as it has opened the cache.
       Worker fresh = start(random.nextLong(), ops < 0 ? -1 : Math.max(ops / 2, LedgerWorker.PROGRESS_EVERY));
-      fresh.await("READY");
       fresh.send("GO");
       live.add(fresh);
     }
@@ -141,9 +147,15 @@ public final class MultiProcessRun {
     }
     long slowest = 0;
     long survivorOps = 0;
+    StringBuilder timings = new StringBuilder();
     for (Worker w : live) {
       String done = w.await("DONE");
       String[] t = done.split(" ");
+      timings.append(String.format(Locale.ROOT, "  worker %d (calls/mean us/max us):", w.id));
+      for (int i = 3; i < t.length; i++) {
+        timings.append(' ').append(t[i]);
+      }
+      timings.append('\n');
       survivorOps += Long.parseLong(t[1]);
       long nanos = Long.parseLong(t[2]);
       slowest = Math.max(slowest, nanos);
@@ -160,14 +172,15 @@ public final class MultiProcessRun {
     for (Worker w : all) {
       violations.addAll(w.failures);
     }
+    phases.append(" all done after ").append((System.nanoTime() - t0) / 1_000_000).append(" ms");
     Ledger ledger = Ledger.check(ledgerDir, settings.files());
     violations.addAll(ledger.violations());
     String recovery = checkNextOpen(ledger);
     String summary = String.format(Locale.ROOT,
         "multi-process run: %d workers, %d files, %d SIGKILLed and replaced, %d processes in all; survivors ran %d"
-            + " operations, slowest survivor call %.1f ms (bound %d s)%n%s%n%s%nviolations: %d%n",
+            + " operations, slowest survivor call %.1f ms (bound %d s)%n  phases:%s%n%s%s%n%s%nviolations: %d%n",
         settings.workers(), settings.files(), killed, all.size(), survivorOps, slowest / 1e6,
-        BLOCKING_BOUND.toSeconds(), ledger.summary(), recovery, violations.size());
+        BLOCKING_BOUND.toSeconds(), phases, timings, ledger.summary(), recovery, violations.size());
     return new Report(List.copyOf(violations), summary, slowest, killed);
   }
 
