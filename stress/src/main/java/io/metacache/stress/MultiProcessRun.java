@@ -76,6 +76,21 @@ public final class MultiProcessRun {
     this.ledgerDir = root.resolve("ledgers");
   }
 
+  /**
+   * The multi-process soak from the command line: {@code java @jvm.options -cp <classpath>
+   * io.metacache.stress.MultiProcessRun <seconds> [workers] [jvm.options path]}; exits 1 on a violation.
+   */
+  public static void main(String[] args) throws Exception {
+    long seconds = args.length > 0 ? Long.parseLong(args[0]) : 60;
+    int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    Path options = Path.of(args.length > 2 ? args[2] : "jvm.options").toAbsolutePath();
+    Report report = run(new Settings(workers, 24, 0, Integer.MAX_VALUE, Duration.ofSeconds(seconds), System.nanoTime(),
+        options));
+    System.out.println(report.summary());
+    report.violations().stream().limit(20).forEach(v -> System.out.println("  " + v));
+    System.exit(report.passed() ? 0 : 1);
+  }
+
   /** Runs once in a fresh temporary directory, deleted afterwards unless the run failed. */
   public static Report run(Settings settings) throws Exception {
     Path root = Files.createTempDirectory("metacache-multiprocess-");
