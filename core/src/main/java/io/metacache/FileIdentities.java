@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FileIdentities {
   private final PathIndex pathIndex;
   private final Set<String> profilesSeen = ConcurrentHashMap.newKeySet();
+  /** Profiles stored under by any process of the directory when the memory tier is shared, else null. */
+  private final SharedProfiles sharedProfiles;
   private final KeyRemover remover;
   private final StatsCounter stats;
 
@@ -31,6 +33,8 @@ final class FileIdentities {
     this.pathIndex = new PathIndex(new Fingerprinter(config.fullHashThreshold(), config.sampleChunkSize()),
         (int) config.statIndexMaxEntries(), config.timestampGranularity());
     parts.tiers().memory.sharedStatRecords().ifPresent(pathIndex::share);
+    this.sharedProfiles = parts.tiers().memory.isShared()
+        ? new SharedProfiles(config.sharedMemoryFile().resolveSibling("profiles")) : null;
     this.remover = remover;
     this.stats = parts.stats();
   }
@@ -58,10 +62,19 @@ final class FileIdentities {
   /** Notes a profile stored under, so that invalidating a file finds its entry of that profile. */
   void sawProfile(String profile) {
     profilesSeen.add(profile);
+    if (sharedProfiles != null) {
+      sharedProfiles.register(profile); // before the memory tier: see SharedProfiles
+    }
   }
 
-  /** The profiles this cache has stored under. */
+  /**
+   * The profiles this cache has stored under and, with a shared memory tier, those any other
+   * process of the directory has (their entries may not be in SQLite yet).
+   */
   Set<String> profilesSeen() {
+    if (sharedProfiles != null) {
+      profilesSeen.addAll(sharedProfiles.all());
+    }
     return profilesSeen;
   }
 

@@ -56,6 +56,19 @@ final class DeadLockBreaker {
     try (ExternalMapQueryContext<Key128, ?, ?> c = map.queryContext(key)) {
       segment = c.segmentIndex();
     }
+    return breakSegmentIfHolderDied(map, segment, mapFile, users, control);
+  }
+
+  /**
+   * Breaks the lock of segment {@code segment} if a user of the map has died; true if the caller
+   * should retry its operation (a walk over the segment: an eviction owner's rebuild, a clear, an
+   * enumeration).
+   */
+  static boolean breakSegmentIfHolderDied(ChronicleMap<Key128, ?> map, int segment, Path mapFile,
+      SharedTierUsers users, SharedControl control) {
+    if (!(map instanceof VanillaChronicleHash)) {
+      return false;
+    }
     long address = ((VanillaChronicleHash<?, ?, ?, ?>) map).segmentHeaderAddress(segment);
     UnsafeBuffer word = new UnsafeBuffer(address, Long.BYTES);
     long stuck = word.getLongVolatile(0);

@@ -626,17 +626,16 @@ public final class MemoryTier implements AutoCloseable {
     try {
       drainBuffers();
       for (int i = 0; i < map.segments(); i++) {
-        try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
-          c.forEachSegmentEntry(entry -> {
-            Data<Key128> key = entry.key();
-            long keyHigh = key.bytes().readLong(key.offset());
-            long keyLow = key.bytes().readLong(key.offset() + 8);
-            int weight = sizing.weight((int) entry.value().size());
-            entry.context().remove(entry);
-            storedBytesAdd(-weight);
-            logEvent(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
-          });
-        }
+        // each removal is accounted as it is made: a walk run again finds only what is left
+        walkSegment(i, () -> { }, c -> c.forEachSegmentEntry(entry -> {
+          Data<Key128> key = entry.key();
+          long keyHigh = key.bytes().readLong(key.offset());
+          long keyLow = key.bytes().readLong(key.offset() + 8);
+          int weight = sizing.weight((int) entry.value().size());
+          entry.context().remove(entry);
+          storedBytesAdd(-weight);
+          logEvent(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
+        }));
       }
       drainBuffers();
       expiryIndex.clear();
@@ -654,16 +653,46 @@ public final class MemoryTier implements AutoCloseable {
   public void forEachEntry(EntryVisitor visitor) {
     Objects.requireNonNull(visitor, "visitor");
     for (int i = 0; i < map.segments(); i++) {
+      // a read-only walk: its lock is taken before the first entry, so a retry visits none twice
+      walkSegment(i, () -> { }, c -> c.forEachSegmentEntry(entry -> {
+        Data<Key128> key = entry.key();
+        long keyHigh = key.bytes().readLong(key.offset());
+        long keyLow = key.bytes().readLong(key.offset() + 8);
+        Data<ValueSink> value = entry.value();
+        byte[] copy = new byte[(int) value.size()];
+        value.bytes().read(value.offset(), copy, 0, copy.length);
+        visitor.visit(keyHigh, keyLow, copy);
+      }));
+    }
+  }
+
+  /** One walk over a segment, under its lock. */
+  private interface SegmentWalk {
+    void walk(MapSegmentContext<Key128, ValueSink, ?> segment);
+  }
+
+  /**
+   * Runs {@code walk} over segment {@code i} under its lock. In a shared tier, a lock that a
+   * process left held when it died is broken ({@link DeadLockBreaker}) and the walk run again, as
+   * single-key operations do ({@link #lockStuck}); a lock held by a live process past the timeout
+   * is an {@link IllegalStateException}. A walk that removes entries can also time out at its lock
+   * upgrade, part way through the segment: it must be safe to run again, {@code restart} first
+   * undoing what the failed walk collected.
+   */
+  private void walkSegment(int i, Runnable restart, SegmentWalk walk) {
+    for (;;) {
       try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
-        c.forEachSegmentEntry(entry -> {
-          Data<Key128> key = entry.key();
-          long keyHigh = key.bytes().readLong(key.offset());
-          long keyLow = key.bytes().readLong(key.offset() + 8);
-          Data<ValueSink> value = entry.value();
-          byte[] copy = new byte[(int) value.size()];
-          value.bytes().read(value.offset(), copy, 0, copy.length);
-          visitor.visit(keyHigh, keyLow, copy);
-        });
+        walk.walk(c);
+        return;
+      } catch (InterProcessDeadLockException e) {
+        if (shared == null) {
+          throw e;
+        }
+        if (!DeadLockBreaker.breakSegmentIfHolderDied(map, i, file, users, shared)) {
+          throw new IllegalStateException("the memory tier's segment " + i + " is held by a live process that has"
+              + " not released it for " + DeadLockBreaker.LOCK_TIMEOUT_SECONDS + " s", e);
+        }
+        restart.run();
       }
     }
   }
@@ -1481,12 +1510,10 @@ public final class MemoryTier implements AutoCloseable {
   /** Visits the keys the map holds. */
   void forEachStoredKey(KeyVisitor visitor) {
     for (int i = 0; i < map.segments(); i++) {
-      try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
-        c.forEachSegmentEntry(entry -> {
-          Data<Key128> key = entry.key();
-          visitor.visit(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8));
-        });
-      }
+      walkSegment(i, () -> { }, c -> c.forEachSegmentEntry(entry -> {
+        Data<Key128> key = entry.key();
+        visitor.visit(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8));
+      }));
     }
   }
 
@@ -1554,27 +1581,29 @@ public final class MemoryTier implements AutoCloseable {
     long now = clock.getAsLong();
     StoredEntries stored = new StoredEntries();
     for (int i = 0; i < map.segments(); i++) {
-      try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
-        c.forEachSegmentEntry(entry -> {
-          Data<Key128> key = entry.key();
-          Data<ValueSink> value = entry.value();
-          int size = (int) value.size();
-          long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
-          if (expiresAt != 0 && expiresAt <= now) {
-            entry.context().remove(entry);
-            expirations.increment();
-            if (!countBytes) {
-              storedBytesAdd(-sizing.weight(size)); // the other users counted it in
-            }
-            return;
+      // Run again after a dead process's lock is broken (an owner taking over from one that died
+      // inside a segment), the walk forgets what it collected of this segment: removals of expired
+      // entries are accounted as they are made, and a second walk no longer finds them.
+      int collected = stored.size;
+      walkSegment(i, () -> stored.size = collected, c -> c.forEachSegmentEntry(entry -> {
+        Data<Key128> key = entry.key();
+        Data<ValueSink> value = entry.value();
+        int size = (int) value.size();
+        long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
+        if (expiresAt != 0 && expiresAt <= now) {
+          entry.context().remove(entry);
+          expirations.increment();
+          if (!countBytes) {
+            storedBytesAdd(-sizing.weight(size)); // the other users counted it in
           }
-          if (expiresAt != 0) {
-            expiring = true;
-          }
-          stored.add(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8),
-              sizing.weight(size), expiresAt, EntryHeader.lastAccess(value.bytes(), value.offset(), size));
-        });
-      }
+          return;
+        }
+        if (expiresAt != 0) {
+          expiring = true;
+        }
+        stored.add(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8),
+            sizing.weight(size), expiresAt, EntryHeader.lastAccess(value.bytes(), value.offset(), size));
+      }));
     }
     policyLock.lock();
     try {

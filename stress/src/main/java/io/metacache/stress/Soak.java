@@ -103,6 +103,12 @@ import java.util.function.Function;
  * </ul>
  * A write the tier acknowledged and that is missing for none of these reasons is a violation.
  *
+ * <h2>Multi-process mode</h2>
+ * {@code Soak multi-process [seconds] [workers] [jvm.options]} runs {@link MultiProcessRun} instead:
+ * {@code workers} JVMs on one cache directory (shared memory tier, disk, SQLite), one SIGKILLed at
+ * a random point and replaced again and again, every read checked against the ledgers
+ * ({@link Ledger}); {@code MultiProcessSoakTest} runs it in short form.
+ *
  * <p>Run: {@code java @jvm.options -cp <classpath> io.metacache.stress.Soak [seconds] [threads]
  * [summary-file]}; {@code SoakTest} runs it in short form.
  */
@@ -129,6 +135,10 @@ public final class Soak {
   public record Report(boolean passed, String summary, List<String> violations, List<String> excused) {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("multi-process")) {
+      MultiProcessRun.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 120;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     Path out = args.length > 2 ? Path.of(args[2]) : Path.of("soak-summary.txt");
