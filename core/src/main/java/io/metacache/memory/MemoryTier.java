@@ -666,6 +666,8 @@ public final class MemoryTier implements AutoCloseable {
     }
   }
 
+  private volatile boolean sizeDivergedLogged;
+
   /** One walk over a segment, under its lock. */
   private interface SegmentWalk {
     void walk(MapSegmentContext<Key128, ValueSink, ?> segment);
@@ -693,6 +695,22 @@ public final class MemoryTier implements AutoCloseable {
               + " not released it for " + DeadLockBreaker.LOCK_TIMEOUT_SECONDS + " s", e);
         }
         restart.run();
+      } catch (IllegalStateException e) {
+        if (shared == null || e.getMessage() == null || !e.getMessage().contains("Size diverged")) {
+          throw e;
+        }
+        // A process killed between a segment's entry counter and its hash lookup leaves the counter
+        // above what the lookup holds. Chronicle finds it only after a whole pass over the segment's
+        // tier, so every entry there was visited: the walk is complete but for the segment's extra
+        // tiers, if it has any. The counter is repaired by the recovery of the next lone open.
+        shared.markDirty();
+        if (!sizeDivergedLogged) {
+          sizeDivergedLogged = true;
+          LOG.warn("shared memory tier {}: segment {} counts more entries than it holds (a process died in the"
+              + " middle of a write); walks go on, and the next process to open the directory alone repairs it",
+              file, i);
+        }
+        return;
       }
     }
   }
