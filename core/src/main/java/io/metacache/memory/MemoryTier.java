@@ -143,20 +143,6 @@ public final class MemoryTier implements AutoCloseable {
   /** How often a shared tier's owner drains the other processes' events; non-owners try to take over. */
   static final long SHARED_MAINTENANCE_MILLIS = 2;
   /**
-   * How often the owner drains while other processes' events keep arriving (it returns to
-   * {@link #SHARED_MAINTENANCE_MILLIS} once a tick finds none): their writes wait for its permits,
-   * and the map holds their entries beyond its bound until it evicts for them.
-   */
-  static final long SHARED_BUSY_MICROS = 50;
-  /**
-   * The share of {@code maxEntries} that writes of processes other than the owner may add before
-   * the owner has applied them (at least one write): until then the map holds more than its bound,
-   * and a reader finds entries the policy would have evicted. At 1/128, the hit-rate replay through
-   * a non-owner stays within a few hundredths of a point of the owner's; at the shared write
-   * permits' 1/16 it was up to 1.6 points above (lirs/cpp at 100 entries).
-   */
-  static final int FOREIGN_WRITES_SHARE = 128;
-  /**
    * The longest a writer in a shared tier waits for a write permit that only the eviction owner
    * can return; then a put is refused (counted) and a removal goes ahead without one. Also how
    * long the owner lets a producer's claimed, uncommitted ring record block it before skipping it.
@@ -190,10 +176,6 @@ public final class MemoryTier implements AutoCloseable {
    * holds the owner's lock. Written under the policy lock.
    */
   private volatile boolean owner;
-  /** Most unapplied writes a non-owner may add ({@link #FOREIGN_WRITES_SHARE}); the owner's bound is the sizing's. */
-  private final int foreignWritePermits;
-  /** Until when (System.nanoTime) the owner's maintenance polls at {@link #SHARED_BUSY_MICROS}; its thread's state. */
-  private long busyUntil;
   /** A shared tier's reconcile requests already answered; under the lock. */
   private long reconciledRequests;
   /** Read events a non-owner forwards to the owner, as key pairs; under the lock. */
@@ -253,7 +235,6 @@ public final class MemoryTier implements AutoCloseable {
     this.sizing = sizing;
     this.policyKind = policyKind;
     this.maxEntries = builder.maxEntries;
-    this.foreignWritePermits = (int) Math.max(1, Math.min(sizing.writePermits, maxEntries / FOREIGN_WRITES_SHARE));
     this.maxBytes = builder.maxBytes;
     this.maxEntryBytes = builder.maxEntryBytes;
     this.clock = builder.clock;
@@ -316,7 +297,8 @@ public final class MemoryTier implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
       });
-      sharedMaintenance.schedule(this::maintainSharedAndReschedule, SHARED_MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
+      sharedMaintenance.scheduleWithFixedDelay(this::maintainShared, SHARED_MAINTENANCE_MILLIS,
+          SHARED_MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
     } else {
       sharedMaintenance = null;
     }
@@ -788,7 +770,7 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Takes a write permit if one is free now; never waits, never drains. */
   private boolean tryAcquireWritePermit(int chunks) {
-    int countLimit = shared != null && !owner ? foreignWritePermits : sizing.writePermits;
+    int countLimit = sizing.writePermits;
     long chunkLimit = sizing.permitChunks;
     for (;;) {
       long pending = pendingWrites();
@@ -1248,27 +1230,6 @@ public final class MemoryTier implements AutoCloseable {
    * {@link #SHARED_MAINTENANCE_MILLIS}; a non-owner forwards its reads and, every 50 ticks, tries
    * to take over (the owner's lock is free once the owner closed or died).
    */
-  private void maintainSharedAndReschedule() {
-    long consumedBefore = shared.consumerPosition();
-    maintainShared();
-    if (closed) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (owner && shared.consumerPosition() != consumedBefore) {
-      busyUntil = now + TimeUnit.MILLISECONDS.toNanos(SHARED_MAINTENANCE_MILLIS);
-    }
-    try {
-      if (owner && now - busyUntil < 0) {
-        sharedMaintenance.schedule(this::maintainSharedAndReschedule, SHARED_BUSY_MICROS, TimeUnit.MICROSECONDS);
-      } else {
-        sharedMaintenance.schedule(this::maintainSharedAndReschedule, SHARED_MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
-      }
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closing
-    }
-  }
-
   private void maintainShared() {
     if (closed) {
       return;
