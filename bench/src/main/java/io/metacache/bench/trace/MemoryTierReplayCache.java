@@ -29,7 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       owner once the reads before it are forwarded (the order one process sees);
  *   <li>{@link Mode#WORKER}: reads and writes both through the second instance: its writes too
  *       are applied and evicted by the owner, after the fact (within
- *       {@code SHARED_BUSY_MICROS} to 2 ms), so until then the map holds the new entry beyond its
+ *       its next maintenance tick, every 2 ms), so until then the map holds the new entry beyond its
  *       bound.
  * </ul>
  *
