@@ -463,7 +463,7 @@ public final class Goals {
     });
   }
 
-  /** The shared and worker modes' hit rates beside the in-process policy of the same name, every trace and size. */
+  /** The shared modes' hit rates (owner, forwarded reads) beside the private tier's of the same policy, every trace and size. */
   private static void sharedHitRate(ResultSet set, List<Row> rows) {
     set.hitRate().ifPresent(h -> {
       double worst = Double.NEGATIVE_INFINITY;
@@ -483,10 +483,11 @@ public final class Goals {
       if (n == 0) {
         return;
       }
-      rows.add(new Row("Shared memory tier's hit rate within " + SHARED_HIT_RATE_POINTS + " point of the in-process "
-              + "policy of the same name, lru, lfu and wtinylfu, as owner and as worker, every trace and size (" + n + ")",
-          String.format(Locale.ROOT, "largest gap %.2f points (%s)", worst, worstRow), "lru, lfu, wtinylfu (in-process)",
-          new Ratio("goal.hitrate.shared", "largest |shared - in-process| hit rate, points", worst, Double.NaN),
+      rows.add(new Row("Shared memory tier's hit rate within " + SHARED_HIT_RATE_POINTS + " point of the private "
+              + "tier's, lru, lfu and wtinylfu, as the eviction owner and with reads forwarded by another instance, "
+              + "every trace and size (" + n + ")",
+          String.format(Locale.ROOT, "largest gap %.2f points (%s)", worst, worstRow), "private memory tier, same policy",
+          new Ratio("goal.hitrate.shared", "largest |shared - private| hit rate, points", worst, Double.NaN),
           worst <= SHARED_HIT_RATE_POINTS, "hitrate.json"));
     });
   }

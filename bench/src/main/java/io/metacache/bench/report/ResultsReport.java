@@ -290,8 +290,8 @@ public final class ResultsReport {
       boolean shared = h.path("rows").size() > 0 && h.path("rows").get(0).has("sharedGap");
       if (shared) {
         md.append(" `shared gap`: the largest distance, in points, of a whole memory tier in shared mode (as the ")
-            .append("eviction owner, and as another process whose reads and writes reach the owner through the ring) ")
-            .append("from the in-process policy of the same name, over lru, lfu and wtinylfu.");
+            .append("eviction owner, and read through another instance whose reads reach the owner through the ring) ")
+            .append("from the private tier of the same policy, over lru, lfu and wtinylfu.");
       }
       md.append("\n\n| Trace | Size | lru | ref-lru | lfu | wtinylfu | caffeine | margin |")
           .append(shared ? " shared gap |" : "").append("\n|---|---|---|---|---|---|---|---|")
