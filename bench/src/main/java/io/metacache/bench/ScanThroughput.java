@@ -292,7 +292,7 @@ public final class ScanThroughput {
     return Math.round(v * 10) / 10.0;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Paths.get("/proc/loadavg")).trim().replaceAll("^(\\S+ \\S+ \\S+).*", "$1");
     } catch (IOException e) {
@@ -300,7 +300,7 @@ public final class ScanThroughput {
     }
   }
 
-  private static String cpu() {
+  static String cpu() {
     try {
       return Files.readAllLines(Paths.get("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
           .findFirst().map(l -> l.replaceAll(".*:\\s*", "")).orElse("unknown");

@@ -498,6 +498,12 @@ public final class MemoryTier implements AutoCloseable {
     }
     int weight = sizing.weight(length);
     int chunks = weight / sizing.chunkSize;
+    if (shared != null && !owner) {
+      // Reads this instance made before the write reach the owner before it: forwarded only after
+      // the write's event, the owner would replay them after it, and a write that evicts would not
+      // see the accesses that came first (LRU would evict a key read just before).
+      tryDrain();
+    }
     boolean permitted = false;
     for (;;) {
       switch (tryStore(keyHigh, keyLow, s, source, at, length, expiresAt, weight, chunks, permitted, onlyIfAbsent)) {

@@ -35,6 +35,16 @@ public final class Goals {
   static final String MEMORY_PUT = "MemoryTierPutBenchmark";
   static final String PUT = "MetaCachePutBenchmark";
   static final String DRAIN = "WriteBehindDrainBenchmark";
+  static final String SHARED_GET = "SharedMemoryTierGetBenchmark";
+  /** Issue 18's bars: a shared hit at most 1.2x a private one; a reopened rescan at least 0.9x a rescan. */
+  static final double SHARED_HIT_BOUND = 1.2;
+  static final double REOPENED_RESCAN_BOUND = 0.9;
+  /**
+   * Two processes reading one shared tier, beside one: on 2 cores, readers that do not contend
+   * read about twice as much together; taken as at least 1.5x, since other work shares the cores.
+   */
+  static final double TWO_PROCESSES_BOUND = 1.5;
+  static final double SHARED_HIT_RATE_POINTS = 0.5;
 
   private Goals() {}
 
@@ -51,6 +61,10 @@ public final class Goals {
     drain(set, rows);
     heap(set, rows);
     hitRate(set, rows);
+    sharedHit(set, rows);
+    reopenedRescan(set, rows);
+    twoProcesses(set, rows);
+    sharedHitRate(set, rows);
     return rows;
   }
 
@@ -352,6 +366,129 @@ public final class Goals {
           String.format(Locale.ROOT, "largest difference %.3f points", worstLru), "LinkedHashMap LRU",
           new Ratio("goal.hitrate.lru", "largest |lru - ref-lru|, points", worstLru, Double.NaN),
           worstLru <= 0.1, "hitrate.json"));
+    });
+  }
+
+  /** A hit in a shared tier (as its eviction owner, and as another process) beside a private one, same run. */
+  private static void sharedHit(ResultSet set, List<Row> rows) {
+    for (String entries : set.paramValues(SHARED_GET, "entries")) {
+      Optional<JmhResult> hit = set.find(SHARED_GET, "get", Map.of("entries", entries, "mode", "private"));
+      for (String mode : List.of("owner", "worker")) {
+        Optional<JmhResult> shared = set.find(SHARED_GET, "get", Map.of("entries", entries, "mode", mode));
+        if (hit.isEmpty() || shared.isEmpty()) {
+          continue;
+        }
+        Ratio r = Ratio.of("goal.shared.get." + mode + "." + entries, "shared " + mode + " hit / private hit, "
+            + entries + " entries", shared.get().primary(), hit.get().primary());
+        rows.add(new Row("Shared memory-tier hit within " + SHARED_HIT_BOUND + "x of a private one ("
+            + ("owner".equals(mode) ? "the eviction owner's read" : "another process's read, forwarded to the owner")
+            + ", " + entries + " entries of 1 KB, W-TinyLFU)", time(shared.get().primary()),
+            "private " + time(hit.get().primary()), r, r.value() <= SHARED_HIT_BOUND,
+            SHARED_GET + ".get entries=" + entries + " mode=" + mode + "|private"));
+      }
+    }
+  }
+
+  /**
+   * A rescan by a new cache instance on the same directory (a new process) beside a rescan by the
+   * same instance, per profile: the median over the measured rounds of each round's ratio (the two
+   * passes of a round run back to back, so the ratio is the least disturbed by other work on the
+   * machine); the ratio of the medians when the file has no per-round figures.
+   */
+  private static void reopenedRescan(ResultSet set, List<Row> rows) {
+    set.scan().ifPresent(scan -> {
+      Map<String, JsonNode> byPhase = new HashMap<>();
+      for (JsonNode r : scan.path("rows")) {
+        byPhase.put(r.path("profile").asText() + "|" + r.path("phase").asText(), r);
+      }
+      List<String> profiles = new ArrayList<>();
+      scan.path("rows").forEach(r -> {
+        if (!profiles.contains(r.path("profile").asText())) {
+          profiles.add(r.path("profile").asText());
+        }
+      });
+      for (String profile : profiles) {
+        JsonNode same = byPhase.get(profile + "|rescan");
+        JsonNode reopened = byPhase.get(profile + "|rescan, reopened");
+        if (same == null || reopened == null) {
+          continue;
+        }
+        double ratio = pairedRatio(reopened.path("filesPerSecondRounds"), same.path("filesPerSecondRounds"));
+        boolean paired = !Double.isNaN(ratio);
+        if (!paired) {
+          ratio = reopened.path("filesPerSecondMedian").asDouble() / same.path("filesPerSecondMedian").asDouble();
+        }
+        rows.add(new Row("Rescan in a new process (cache reopened) at least " + REOPENED_RESCAN_BOUND
+                + "x a rescan in the same process (" + profile + " profile, " + scan.path("files").asText()
+                + " files, " + (paired ? "median of the rounds' ratios" : "ratio of the medians") + ")",
+            String.format(Locale.ROOT, "%s files/s (median)", Format.number(reopened.path("filesPerSecondMedian").asDouble())),
+            String.format(Locale.ROOT, "rescan %s files/s", Format.number(same.path("filesPerSecondMedian").asDouble())),
+            new Ratio("goal.scan.reopened." + profile, "reopened rescan / rescan throughput, " + profile, ratio, Double.NaN),
+            ratio >= REOPENED_RESCAN_BOUND, "scan.json"));
+      }
+    });
+  }
+
+  /** The median of {@code a[i] / b[i]}; NaN unless both are arrays of the same non-zero length. */
+  static double pairedRatio(JsonNode a, JsonNode b) {
+    if (!a.isArray() || !b.isArray() || a.size() == 0 || a.size() != b.size()) {
+      return Double.NaN;
+    }
+    double[] ratios = new double[a.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = a.get(i).asDouble() / b.get(i).asDouble();
+    }
+    java.util.Arrays.sort(ratios);
+    int n = ratios.length;
+    return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+  }
+
+  /** Two processes reading one shared tier at once, beside one process alone. */
+  private static void twoProcesses(ResultSet set, List<Row> rows) {
+    set.sharedProcesses().ifPresent(p -> {
+      JsonNode s = p.path("summary");
+      if (s.isMissingNode()) {
+        return;
+      }
+      double ratio = s.path("ratioMedian").asDouble();
+      rows.add(new Row("Two processes' combined get throughput on one shared tier beside one process's (taken as: "
+              + ">= " + TWO_PROCESSES_BOUND + "x on " + p.path("nproc").asText() + " cores; "
+              + String.format(Locale.ROOT, "%,d", p.path("entries").asLong()) + " entries of 1 KB, one reader thread"
+              + " per process, median of " + p.path("rounds").asText() + " rounds' ratios)",
+          String.format(Locale.ROOT, "two: %s reads/s together", Format.number(s.path("twoProcessesMedian").asDouble())),
+          String.format(Locale.ROOT, "one: %s reads/s (ratios %s to %s)", Format.number(s.path("oneProcessMedian").asDouble()),
+              Format.number(s.path("ratioMin").asDouble()), Format.number(s.path("ratioMax").asDouble())),
+          new Ratio("goal.processes.two", "two processes' reads/s / one process's", ratio, Double.NaN),
+          ratio >= TWO_PROCESSES_BOUND, "shared-memory-processes.json"));
+    });
+  }
+
+  /** The shared modes' hit rates (owner, forwarded reads) beside the private tier's of the same policy, every trace and size. */
+  private static void sharedHitRate(ResultSet set, List<Row> rows) {
+    set.hitRate().ifPresent(h -> {
+      double worst = Double.NEGATIVE_INFINITY;
+      String worstRow = "";
+      int n = 0;
+      for (JsonNode r : h.path("rows")) {
+        if (!r.has("sharedGap")) {
+          continue;
+        }
+        n++;
+        double gap = r.path("sharedGap").asDouble();
+        if (gap > worst) {
+          worst = gap;
+          worstRow = r.path("trace").asText() + "@" + r.path("size").asText();
+        }
+      }
+      if (n == 0) {
+        return;
+      }
+      rows.add(new Row("Shared memory tier's hit rate within " + SHARED_HIT_RATE_POINTS + " point of the private "
+              + "tier's, lru, lfu and wtinylfu, as the eviction owner and with reads forwarded by another instance, "
+              + "every trace and size (" + n + ")",
+          String.format(Locale.ROOT, "largest gap %.2f points (%s)", worst, worstRow), "private memory tier, same policy",
+          new Ratio("goal.hitrate.shared", "largest |shared - private| hit rate, points", worst, Double.NaN),
+          worst <= SHARED_HIT_RATE_POINTS, "hitrate.json"));
     });
   }
 

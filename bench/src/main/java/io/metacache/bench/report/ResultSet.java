@@ -22,7 +22,9 @@ import java.util.function.Predicate;
 /**
  * Everything one run left in a results directory: the JMH JSON files (any {@code *.json} holding
  * an array), the hit-rate replay ({@code hitrate.json}), the heap footprint
- * ({@code heap-footprint.json}) and the run's settings ({@code run.properties}). A benchmark class
+ * ({@code heap-footprint.json}), the scan throughput ({@code scan.json}), the shared tier read by
+ * one and two processes ({@code shared-memory-processes.json}) and the run's settings
+ * ({@code run.properties}). A benchmark class
  * found in several files is taken from the file named after it by the suite's convention
  * ({@code FooBarBenchmark} in {@code foo-bar.json}), else from the first file by name, so that a
  * stale copy never doubles a table.
@@ -35,13 +37,16 @@ public final class ResultSet {
   private final List<JmhResult> results;
   private final JsonNode hitRate;
   private final JsonNode heapFootprint;
+  private final Map<String, JsonNode> others;
   private final Properties run;
 
-  private ResultSet(Path dir, List<JmhResult> results, JsonNode hitRate, JsonNode heapFootprint, Properties run) {
+  private ResultSet(Path dir, List<JmhResult> results, JsonNode hitRate, JsonNode heapFootprint,
+      Map<String, JsonNode> others, Properties run) {
     this.dir = dir;
     this.results = results;
     this.hitRate = hitRate;
     this.heapFootprint = heapFootprint;
+    this.others = others;
     this.run = run;
   }
 
@@ -50,6 +55,7 @@ public final class ResultSet {
     Map<String, List<JmhResult>> byFile = new TreeMap<>();
     JsonNode hitRate = null;
     JsonNode heap = null;
+    Map<String, JsonNode> others = new TreeMap<>();
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
         for (Path file : files) {
@@ -69,6 +75,8 @@ public final class ResultSet {
             List<JmhResult> list = new ArrayList<>();
             root.forEach(node -> list.add(JmhResult.of(node, name)));
             byFile.put(name, list);
+          } else if (root != null && root.isObject()) {
+            others.put(name, root);
           }
         }
       }
@@ -95,7 +103,8 @@ public final class ResultSet {
         run.load(in);
       }
     }
-    return new ResultSet(dir, Collections.unmodifiableList(results), hitRate, heap, run);
+    return new ResultSet(dir, Collections.unmodifiableList(results), hitRate, heap,
+        Collections.unmodifiableMap(others), run);
   }
 
   /** {@code FooBarBenchmark} to {@code foo-bar.json}. */
@@ -156,6 +165,16 @@ public final class ResultSet {
 
   public Optional<JsonNode> heapFootprint() {
     return Optional.ofNullable(heapFootprint);
+  }
+
+  /** The scan throughput ({@code scan.json}), if present. */
+  public Optional<JsonNode> scan() {
+    return Optional.ofNullable(others.get("scan.json"));
+  }
+
+  /** One and two processes reading one shared tier ({@code shared-memory-processes.json}), if present. */
+  public Optional<JsonNode> sharedProcesses() {
+    return Optional.ofNullable(others.get("shared-memory-processes.json"));
   }
 
   /** A setting of the run ({@code run.properties}), or the default. */

@@ -175,7 +175,8 @@ public final class ResultsReport {
           .append(" | ").append(Format.percent(r.ratio().relativeError()))
           .append(" | ").append(r.met() ? "yes" : "**no**").append(" |\n");
     }
-    md.append("\nRatios of times: above 1 means slower than the peer. The ± column is the ratio's relative ")
+    md.append("\nRatios of times: above 1 means slower than the peer; ratios of throughputs (the rescan and ")
+        .append("two-process rows): below 1 means slower. The ± column is the ratio's relative ")
         .append("error from the two JMH errors.\n\n");
   }
 
@@ -285,13 +286,22 @@ public final class ResultsReport {
     set.hitRate().ifPresent(h -> {
       md.append("## Hit rate by trace and policy (`HitRateReplay`, `hitrate.json`)\n\n")
           .append("Every trace replayed in full at two sizes; margin = wtinylfu minus the better of Caffeine ")
-          .append("and exact LRU, in points. Details in [hitrate.md](hitrate.md).\n\n")
-          .append("| Trace | Size | lru | ref-lru | lfu | wtinylfu | caffeine | margin |\n|---|---|---|---|---|---|---|---|\n");
+          .append("and exact LRU, in points. Details in [hitrate.md](hitrate.md).");
+      boolean shared = h.path("rows").size() > 0 && h.path("rows").get(0).has("sharedGap");
+      if (shared) {
+        md.append(" `shared gap`: the largest distance, in points, of a whole memory tier in shared mode (as the ")
+            .append("eviction owner, and read through another instance whose reads reach the owner through the ring) ")
+            .append("from the private tier of the same policy, over lru, lfu and wtinylfu.");
+      }
+      md.append("\n\n| Trace | Size | lru | ref-lru | lfu | wtinylfu | caffeine | margin |")
+          .append(shared ? " shared gap |" : "").append("\n|---|---|---|---|---|---|---|---|")
+          .append(shared ? "---|" : "").append('\n');
       for (JsonNode r : h.path("rows")) {
-        md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %+.2f |%n",
+        md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %+.2f |",
             r.path("trace").asText(), r.path("size").asInt(), r.path("lru").asDouble(),
             r.path("ref-lru").asDouble(), r.path("lfu").asDouble(), r.path("wtinylfu").asDouble(),
             r.path("caffeine").asDouble(), r.path("margin").asDouble()));
+        md.append(shared ? String.format(Locale.ROOT, " %.2f |%n", r.path("sharedGap").asDouble()) : "\n");
       }
       md.append('\n');
     });

@@ -48,7 +48,22 @@ public final class HitRateReplay {
     REF_LRU("ref-lru", ReferenceLruReplayCache::new),
     LFU("lfu", size -> new PolicyReplayCache(PolicyKind.LFU, size)),
     WTINYLFU("wtinylfu", size -> new PolicyReplayCache(PolicyKind.WTINYLFU, size)),
-    CAFFEINE("caffeine", CaffeineReplayCache::new);
+    CAFFEINE("caffeine", CaffeineReplayCache::new),
+    PRIVATE_LRU(PolicyKind.LRU, MemoryTierReplayCache.Mode.PRIVATE),
+    SHARED_LRU(PolicyKind.LRU, MemoryTierReplayCache.Mode.SHARED),
+    FORWARDED_LRU(PolicyKind.LRU, MemoryTierReplayCache.Mode.FORWARDED),
+    WORKER_LRU(PolicyKind.LRU, MemoryTierReplayCache.Mode.WORKER),
+    PRIVATE_LFU(PolicyKind.LFU, MemoryTierReplayCache.Mode.PRIVATE),
+    SHARED_LFU(PolicyKind.LFU, MemoryTierReplayCache.Mode.SHARED),
+    FORWARDED_LFU(PolicyKind.LFU, MemoryTierReplayCache.Mode.FORWARDED),
+    WORKER_LFU(PolicyKind.LFU, MemoryTierReplayCache.Mode.WORKER),
+    PRIVATE_WTINYLFU(PolicyKind.WTINYLFU, MemoryTierReplayCache.Mode.PRIVATE),
+    SHARED_WTINYLFU(PolicyKind.WTINYLFU, MemoryTierReplayCache.Mode.SHARED),
+    FORWARDED_WTINYLFU(PolicyKind.WTINYLFU, MemoryTierReplayCache.Mode.FORWARDED),
+    WORKER_WTINYLFU(PolicyKind.WTINYLFU, MemoryTierReplayCache.Mode.WORKER);
+
+    /** The policies whose memory tier runs beside them, in table order. */
+    static final List<Contender> POLICIES = List.of(LRU, LFU, WTINYLFU);
 
     final String label;
     final IntFunction<ReplayCache> factory;
@@ -56,6 +71,17 @@ public final class HitRateReplay {
     Contender(String label, IntFunction<ReplayCache> factory) {
       this.label = label;
       this.factory = factory;
+    }
+
+    /** A whole memory tier running {@code policy}, reached as {@code mode} says. */
+    Contender(PolicyKind policy, MemoryTierReplayCache.Mode mode) {
+      this(mode.label + "-" + policy.name().toLowerCase(Locale.ROOT),
+          size -> new MemoryTierReplayCache(policy, size, mode));
+    }
+
+    /** The memory-tier contender of this policy in {@code mode}. */
+    Contender tier(MemoryTierReplayCache.Mode mode) {
+      return valueOf(mode.name() + "_" + name());
     }
   }
 
@@ -69,6 +95,32 @@ public final class HitRateReplay {
     double margin() {
       return rate(Contender.WTINYLFU)
           - Math.max(rate(Contender.CAFFEINE), rate(Contender.LRU));
+    }
+
+    /**
+     * The largest distance, in points, of a memory tier in {@code mode} from the private tier of
+     * the same policy (for {@code PRIVATE}: from the in-process policy itself, which sees the
+     * trace's keys unmixed, so W-TinyLFU's sketch hashes them otherwise); NaN if those contenders
+     * did not run.
+     */
+    double tierGap(MemoryTierReplayCache.Mode mode) {
+      double gap = Double.NaN;
+      for (Contender policy : Contender.POLICIES) {
+        Contender base = mode == MemoryTierReplayCache.Mode.PRIVATE ? policy
+            : policy.tier(MemoryTierReplayCache.Mode.PRIVATE);
+        double d = Math.abs(rate(policy.tier(mode)) - rate(base));
+        gap = Double.isNaN(gap) ? d : Math.max(gap, d);
+      }
+      return gap;
+    }
+
+    /**
+     * The larger of the shared (owner) and forwarded-reads modes' {@link #tierGap}: the shared
+     * mode's policy as such. The worker mode's gap, which adds the owner's delay in evicting for
+     * another process's writes, is reported beside it.
+     */
+    double sharedGap() {
+      return Math.max(tierGap(MemoryTierReplayCache.Mode.SHARED), tierGap(MemoryTierReplayCache.Mode.FORWARDED));
     }
 
     boolean stretchMet() {
@@ -214,6 +266,37 @@ public final class HitRateReplay {
           r.rate(Contender.CAFFEINE), r.margin(),
           r.stretchMet() ? "yes" : r.issueGoalMet() ? "issue" : "no"));
     }
+    sb.append("\n## The memory tier, private and shared\n\n");
+    sb.append("Each policy run inside a whole memory tier (`MemoryTierReplayCache`: a get, and a put of a "
+        + "small entry on a miss; bounded by the size in entries): `prv`, a tier of this process alone; "
+        + "`shr`, a shared tier (a map file) reached through the instance that owns eviction; `fwd`, reads "
+        + "through a second instance over the same file that does not own eviction (its reads reach the "
+        + "policy through the control file's ring) and misses written through the owner; `wrk`, reads and "
+        + "writes through that second instance (the owner applies and evicts for its writes after the fact, "
+        + "so the map holds each new entry beyond its bound until then). `gap` = the largest distance, in "
+        + "points, of a `shr` or `fwd` figure from the `prv` figure of the same policy; `wrk gap` the same for "
+        + "`wrk`; `prv gap` = `prv` from the in-process policy (the table above, which sees the trace's keys "
+        + "unmixed). Goal: gap <= 0.5 on every row.\n\n");
+    sb.append("| trace | size | lru | prv | shr | fwd | wrk | lfu | prv | shr | fwd | wrk "
+        + "| wtinylfu | prv | shr | fwd | wrk | gap | wrk gap | prv gap |\n");
+    sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %s | %d", r.trace(), r.size()));
+      for (Contender policy : Contender.POLICIES) {
+        sb.append(String.format(Locale.ROOT, " | %.2f | %.2f | %.2f | %.2f | %.2f", r.rate(policy),
+            r.rate(policy.tier(MemoryTierReplayCache.Mode.PRIVATE)),
+            r.rate(policy.tier(MemoryTierReplayCache.Mode.SHARED)),
+            r.rate(policy.tier(MemoryTierReplayCache.Mode.FORWARDED)),
+            r.rate(policy.tier(MemoryTierReplayCache.Mode.WORKER))));
+      }
+      sb.append(String.format(Locale.ROOT, " | %.2f | %.2f | %.2f |%n", r.sharedGap(),
+          r.tierGap(MemoryTierReplayCache.Mode.WORKER), r.tierGap(MemoryTierReplayCache.Mode.PRIVATE)));
+    }
+    long shared = rows.stream().filter(r -> r.sharedGap() <= 0.5).count();
+    long worker = rows.stream().filter(r -> r.tierGap(MemoryTierReplayCache.Mode.WORKER) <= 0.5).count();
+    sb.append(String.format(Locale.ROOT, "%nShared (owner and forwarded reads) within 0.5 point of the private tier "
+        + "on %d of %d rows; with a non-owner's writes (`wrk`) on %d of %d.%n%n", shared, rows.size(),
+        worker, rows.size()));
     long stretch = rows.stream().filter(Row::stretchMet).count();
     long issue = rows.stream().filter(Row::issueGoalMet).count();
     sb.append(String.format(Locale.ROOT,
@@ -237,8 +320,11 @@ public final class HitRateReplay {
         sb.append(String.format(Locale.ROOT, ", \"%s\": %.4f", c.label, r.rate(c)));
       }
       sb.append(String.format(Locale.ROOT,
-          ", \"margin\": %.4f, \"goalMet\": %b, \"issueGoalMet\": %b}%s%n",
-          r.margin(), r.stretchMet(), r.issueGoalMet(), i + 1 < rows.size() ? "," : ""));
+          ", \"margin\": %.4f, \"sharedGap\": %.4f, \"workerGap\": %.4f, \"privateTierGap\": %.4f, "
+              + "\"goalMet\": %b, \"issueGoalMet\": %b}%s%n",
+          r.margin(), r.sharedGap(), r.tierGap(MemoryTierReplayCache.Mode.WORKER),
+          r.tierGap(MemoryTierReplayCache.Mode.PRIVATE), r.stretchMet(),
+          r.issueGoalMet(), i + 1 < rows.size() ? "," : ""));
     }
     sb.append("  ]\n}\n");
     return sb.toString();

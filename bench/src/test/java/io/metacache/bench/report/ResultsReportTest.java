@@ -95,6 +95,41 @@ class ResultsReportTest {
   }
 
   @Test
+  void sharedTierGoalsComeFromTheScanTheProcessesAndTheReplayFiles() throws IOException {
+    // Rounds 1 and 3 are slow for both phases alike (other work on the machine): the paired
+    // ratios are 0.95, 0.5 and 0.95, median 0.95, where the ratio of the medians is 0.5.
+    Files.writeString(dir.resolve("scan.json"), "{\"files\": 100, \"rows\": ["
+        + "{\"profile\": \"basic\", \"phase\": \"rescan\", \"filesPerSecondMedian\": 20000,"
+        + " \"filesPerSecondRounds\": [10000, 20000, 1000]},"
+        + "{\"profile\": \"basic\", \"phase\": \"rescan, reopened\", \"filesPerSecondMedian\": 9500,"
+        + " \"filesPerSecondRounds\": [9500, 10000, 950]}]}", StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("shared-memory-processes.json"), "{\"entries\": 1000, \"nproc\": 2, \"rounds\": 3,"
+        + " \"summary\": {\"oneProcessMedian\": 100, \"twoProcessesMedian\": 130, \"ratioMedian\": 1.3,"
+        + " \"ratioMin\": 1.2, \"ratioMax\": 1.4}}", StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("hitrate.json"), "{\"rows\": ["
+        + "{\"trace\": \"t\", \"size\": 10, \"lru\": 50, \"ref-lru\": 50, \"lfu\": 40, \"wtinylfu\": 55,"
+        + " \"caffeine\": 55, \"margin\": 0, \"sharedGap\": 0.2, \"workerGap\": 1.5},"
+        + "{\"trace\": \"u\", \"size\": 10, \"lru\": 50, \"ref-lru\": 50, \"lfu\": 40, \"wtinylfu\": 55,"
+        + " \"caffeine\": 55, \"margin\": 0, \"sharedGap\": 0.7, \"workerGap\": 0.1}]}", StandardCharsets.UTF_8);
+
+    List<Goals.Row> rows = Goals.of(ResultSet.load(dir));
+
+    Goals.Row rescan = rows.stream().filter(r -> r.goal().startsWith("Rescan in a new process")).findFirst().orElseThrow();
+    assertThat(rescan.ratio().value()).isEqualTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(rescan.met()).isTrue();
+    Goals.Row processes = rows.stream().filter(r -> r.goal().startsWith("Two processes")).findFirst().orElseThrow();
+    assertThat(processes.ratio().value()).isEqualTo(1.3);
+    assertThat(processes.met()).isFalse();
+    Goals.Row hitRate = rows.stream().filter(r -> r.goal().startsWith("Shared memory tier's hit rate")).findFirst()
+        .orElseThrow();
+    assertThat(hitRate.ratio().value()).isEqualTo(0.7);
+    assertThat(hitRate.figure()).contains("(u@10)");
+    assertThat(hitRate.met()).isFalse();
+    assertThat(Files.readString(ResultsReport.write(dir))).contains("Rescan in a new process", "Two processes'",
+        "shared gap");
+  }
+
+  @Test
   void copesWithAnEmptyDirectory() throws IOException {
     ResultsReport.write(dir);
     assertThat(Files.readString(dir.resolve("README.md"))).contains("# Benchmark results");
