@@ -77,6 +77,7 @@ public class FileLookupBenchmark {
     // Entries recorded within the timestamp granularity of a file's mtime are re-hashed on every
     // lookup (racily clean); wait it out so the measured lookups take the fast path.
     Thread.sleep(2_250);
+    System.out.println("\nFileStat.read: " + io.metacache.key.FileStat.implementation());
     cache = MetaCache.builder()
         .config(CacheConfig.builder().cacheDirectory(dir.resolve("cache")).build())
         .memoryOnly()

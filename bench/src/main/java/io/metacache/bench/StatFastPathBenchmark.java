@@ -61,6 +61,7 @@ public class StatFastPathBenchmark {
     new SplittableRandom(7).nextBytes(content);
     Files.write(file, content);
     index = new PathIndex(new Fingerprinter());
+    System.out.println("\nFileStat.read: " + FileStat.implementation());
     // A record taken within the racy window of the file's last change is re-hashed on every
     // lookup; wait the window out so the measured lookups are the fast path.
     Thread.sleep(PathIndex.DEFAULT_RACY_WINDOW.toMillis() + 250);

@@ -1,6 +1,7 @@
 package io.metacache.key;
 
 import java.io.IOException;
+import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -21,6 +22,13 @@ import java.util.concurrent.TimeUnit;
  * system call; see {@code StatFastPathBenchmark}), which we pay for that guarantee. Elsewhere the
  * basic view is used and ctime is {@link #NO_CTIME}.
  *
+ * <p>On Java 22 and later, on Linux, the same fields come from one {@code statx} call made through
+ * the FFM API (the multi-release jar's {@code NativeStat}), with none of that map and boxing: the
+ * file key is then a device-and-inode pair. It needs {@code --enable-native-access=ALL-UNNAMED}
+ * (in {@code jvm.options}; without it NIO is used) and is turned off by the system property
+ * {@code metacache.stat.native=false}. Any failure of the native call is retried through NIO, so
+ * the exceptions are NIO's either way.
+ *
  * @param fileKey the file system's identity of the file (device and inode on Unix), compared with
  *     {@code equals}; may be {@code null} where the platform has none
  * @param size the size in bytes
@@ -32,6 +40,7 @@ public record FileStat(Object fileKey, long size, long mtimeNanos, long ctimeNan
   /** The {@link #ctimeNanos()} of a platform without ctime. */
   public static final long NO_CTIME = Long.MIN_VALUE;
 
+  private static final FileSystem DEFAULT_FILE_SYSTEM = FileSystems.getDefault();
   private static final boolean UNIX_VIEW =
       FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
   private static final String UNIX_ATTRIBUTES = "unix:fileKey,size,lastModifiedTime,ctime,mode";
@@ -47,7 +56,13 @@ public record FileStat(Object fileKey, long size, long mtimeNanos, long ctimeNan
    * @throws IOException if the stat fails otherwise
    */
   public static FileStat read(Path file) throws IOException {
-    if (UNIX_VIEW && file.getFileSystem() == FileSystems.getDefault()) {
+    if (NativeStat.AVAILABLE && file.getFileSystem() == DEFAULT_FILE_SYSTEM) {
+      FileStat stat = NativeStat.read(file);
+      if (stat != null) {
+        return stat;
+      }
+    }
+    if (UNIX_VIEW && file.getFileSystem() == DEFAULT_FILE_SYSTEM) {
       Map<String, Object> a = Files.readAttributes(file, UNIX_ATTRIBUTES);
       int type = (Integer) a.get("mode") & S_IFMT;
       if (type != S_IFREG) {
@@ -75,7 +90,12 @@ public record FileStat(Object fileKey, long size, long mtimeNanos, long ctimeNan
     return time.to(TimeUnit.NANOSECONDS);
   }
 
-  private static FileSystemException notRegular(Path file, boolean directory) {
+  /** What {@link #read} uses in this runtime: {@code statx} through FFM, or NIO and why. */
+  public static String implementation() {
+    return NativeStat.IMPLEMENTATION;
+  }
+
+  static FileSystemException notRegular(Path file, boolean directory) {
     return new FileSystemException(file.toString(), null,
         directory ? "is a directory; only regular files can be fingerprinted"
             : "is not a regular file (device, FIFO or socket); only regular files can be"

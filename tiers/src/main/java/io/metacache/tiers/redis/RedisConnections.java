@@ -96,9 +96,13 @@ final class RedisConnections implements AutoCloseable {
     Client batches = null;
     try {
       ThreadFactoryProvider background = pool -> backgroundThreads.apply(new DefaultThreadFactory(pool, true));
-      reads = client(settings, ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build());
+      reads = client(settings, ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build(), true);
+      // The batch connection's commands carry no timer of their own: RedisTier awaits every
+      // pipelined future with the timeout and cancels the rest, and ping() awaits its PING the
+      // same way. A per-command timer cost a timer-wheel insert on the write-behind thread and a
+      // cancel on the event loop for each entry (a tenth of the loop's samples in a drain).
       batches = client(settings, ClientResources.builder().reconnectDelay(RECONNECT_DELAY)
-          .ioThreadPoolSize(2).computationThreadPoolSize(2).threadFactoryProvider(background).build());
+          .ioThreadPoolSize(2).computationThreadPoolSize(2).threadFactoryProvider(background).build(), false);
       return settings.cluster()
           ? openCluster(reads, batches, settings.timeout())
           : openStandalone(reads, batches, settings.timeout());
@@ -113,15 +117,20 @@ final class RedisConnections implements AutoCloseable {
     }
   }
 
-  private static Client client(RedisSettings settings, ClientResources resources) {
+  /**
+   * A client over {@code resources}; {@code commandTimeouts}: whether each command fails by itself
+   * after the configured timeout (else the caller bounds its waits).
+   */
+  private static Client client(RedisSettings settings, ClientResources resources, boolean commandTimeouts) {
+    TimeoutOptions timeouts = commandTimeouts ? TimeoutOptions.enabled(settings.timeout()) : TimeoutOptions.create();
     try {
       if (settings.cluster()) {
         RedisClusterClient c = RedisClusterClient.create(resources, settings.uris());
-        c.setOptions(clusterOptions(settings));
+        c.setOptions(clusterOptions(settings, timeouts));
         return new Client(resources, c);
       }
       RedisClient c = RedisClient.create(resources, settings.uris().get(0));
-      c.setOptions(standaloneOptions(settings));
+      c.setOptions(standaloneOptions(settings, timeouts));
       return new Client(resources, c);
     } catch (RuntimeException e) {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -183,12 +192,12 @@ final class RedisConnections implements AutoCloseable {
     }
   }
 
-  private static ClientOptions standaloneOptions(RedisSettings settings) {
+  private static ClientOptions standaloneOptions(RedisSettings settings, TimeoutOptions timeouts) {
     return ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(settings.requestQueueSize())
-        .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+        .timeoutOptions(timeouts)
         .socketOptions(socketOptions(settings))
         // A batch that failed is failed: the write-behind retries it whole. Replaying its commands
         // after a reconnect could land an old write after a newer one.
@@ -196,14 +205,14 @@ final class RedisConnections implements AutoCloseable {
         .build();
   }
 
-  private static ClusterClientOptions clusterOptions(RedisSettings settings) {
+  private static ClusterClientOptions clusterOptions(RedisSettings settings, TimeoutOptions timeouts) {
     // Lettuce 7 refreshes the topology adaptively by default (MOVED, ASK, persistent reconnects,
     // uncovered slots, unknown nodes), which is what a cache riding out a failover needs.
     ClusterClientOptions.Builder builder = ClusterClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(settings.requestQueueSize())
-        .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+        .timeoutOptions(timeouts)
         .socketOptions(socketOptions(settings));
     builder.replayFilter(command -> true);
     return builder.build();

@@ -9,7 +9,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.metacache.spi.InvalidationBroadcaster;
-import io.metacache.spi.Keys;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierException;
 import io.metacache.spi.TierOperation;
@@ -41,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * one per entry. Batches are serialized by a lock because two batches interleaved on one unflushed
  * connection would flush each other's commands. A third connection holds the pub/sub subscription.
  *
- * <p><b>Failure.</b> Every command carries the configured timeout; while a connection is down
+ * <p><b>Failure.</b> Every read carries the configured timeout, and a batch waits at most that
+ * long for each of its replies (its commands carry no timer of their own, which would cost a
+ * timer-wheel entry per entry written; {@link #apply} bounds the waits); while a connection is down
  * commands are rejected at once instead of being buffered, so a dead server surfaces as a
  * {@link TierException} within the timeout and never as a hang. Lettuce reconnects in the
  * background; the tier works again as soon as the server does, without being reopened. Commands
@@ -68,6 +69,7 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
   private static final int SCAN_PAGE = 1000;
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   /** Most commands per pipeline window. */
   private static final int MAX_WINDOW = 1024;
   /**
@@ -426,12 +428,13 @@ final class RedisTier implements Tier, InvalidationBroadcaster {
 
   // ---------------------------------------------------------------- helpers
 
-  /** {@code <prefix><32 lowercase hex digits>} as ASCII bytes. */
+  /** {@code <prefix><32 lowercase hex digits>} as ASCII bytes, written straight into the key (no hex string). */
   byte[] key(long keyHigh, long keyLow) {
-    String hex = Keys.hex(keyHigh, keyLow);
-    byte[] key = Arrays.copyOf(prefix, prefix.length + hex.length());
-    for (int i = 0; i < hex.length(); i++) {
-      key[prefix.length + i] = (byte) hex.charAt(i);
+    int p = prefix.length;
+    byte[] key = Arrays.copyOf(prefix, p + 32);
+    for (int i = 0; i < 16; i++) {
+      key[p + 15 - i] = HEX_DIGITS[(int) (keyHigh >>> (i * 4)) & 0xF];
+      key[p + 31 - i] = HEX_DIGITS[(int) (keyLow >>> (i * 4)) & 0xF];
     }
     return key;
   }

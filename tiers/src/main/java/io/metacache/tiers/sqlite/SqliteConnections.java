@@ -19,6 +19,13 @@ import org.sqlite.SQLiteConfig;
 final class SqliteConnections {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteConnections.class);
 
+  /**
+   * Log pages past which a committing connection checkpoints the log itself: three times what
+   * {@link WalCheckpointer} lets accumulate, so it runs only when that thread falls behind or
+   * cannot finish the log (see there).
+   */
+  static final int WRITER_AUTOCHECKPOINT_PAGES = 12_000;
+
   private final Path file;
   private final SqliteSettings settings;
   private final String url;
@@ -57,12 +64,13 @@ final class SqliteConnections {
       }
       s.execute("PRAGMA synchronous = NORMAL");
       // Batches are written by this one connection: a larger page cache (16 MiB) keeps the
-      // primary-key B-tree's upper pages in memory across batches, temporary structures stay in
-      // memory, and the WAL is checkpointed every 4,000 pages instead of 1,000, so a stream of
-      // batches pays for fewer checkpoints. Reads of the file go through a 256 MiB mapping.
+      // primary-key B-tree's upper pages in memory across batches and temporary structures stay
+      // in memory. The WAL is checkpointed by the tier's WalCheckpointer, on a thread of its own;
+      // the connection's own checkpoint is only a backstop that bounds the log. Reads of the file
+      // go through a 256 MiB mapping.
       s.execute("PRAGMA cache_size = -16384");
       s.execute("PRAGMA temp_store = MEMORY");
-      s.execute("PRAGMA wal_autocheckpoint = 4000");
+      s.execute("PRAGMA wal_autocheckpoint = " + WRITER_AUTOCHECKPOINT_PAGES);
       s.execute("PRAGMA mmap_size = 268435456");
       return c;
     } catch (SQLException | RuntimeException e) {
