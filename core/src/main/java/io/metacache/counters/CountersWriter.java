@@ -210,6 +210,7 @@ final class CountersWriter implements AutoCloseable {
       tc[CounterType.TIER_WRITE_FAILURES.ordinal()].setRelease(s.writeFailures());
       tc[CounterType.TIER_WRITE_RETRIES.ordinal()].setRelease(s.writeRetries());
       tc[CounterType.TIER_WRITE_DROPS.ordinal()].setRelease(s.writeDrops());
+      tc[CounterType.TIER_STORES_QUARANTINED.ordinal()].setRelease(s.storesQuarantined());
       AtomicCounter error = tc[CounterType.TIER_LAST_ERROR.ordinal()];
       if (!java.util.Objects.equals(lastErrors[t], s.lastError())) {
         lastErrors[t] = s.lastError();
