@@ -66,6 +66,8 @@ final class DiskState implements AutoCloseable {
     if (initialize) {
       state.buffer.putLongVolatile(BYTES_OFFSET, 0);
       state.buffer.putLongVolatile(ENTRIES_OFFSET, 0);
+      state.buffer.putLongVolatile(CHANGES_OFFSET, 0); // a garbage count could be negative: never quiet
+      state.buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0);
       state.buffer.putIntVolatile(VERSION_OFFSET, VERSION);
       state.buffer.putIntVolatile(MAGIC_OFFSET, MAGIC);
     } else if (state.buffer.getIntVolatile(MAGIC_OFFSET) != MAGIC
@@ -75,6 +77,35 @@ final class DiskState implements AutoCloseable {
       throw new IOException(where + " is not a disk state file of version " + VERSION + " (found version "
           + version + ")");
     }
+    return state;
+  }
+
+  /** Whether the file open on {@code channel} is a whole state file of this version. */
+  static boolean holdsState(FileChannel channel) throws IOException {
+    if (channel.size() < LENGTH) {
+      return false;
+    }
+    java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+    while (header.hasRemaining() && channel.read(header, header.position()) >= 0) {
+      // read the magic and the version
+    }
+    return header.getInt(MAGIC_OFFSET) == MAGIC && header.getInt(VERSION_OFFSET) == VERSION;
+  }
+
+  /**
+   * Writes a state file afresh while other processes have it mapped: the header, zero totals and
+   * no change in flight. Their totals read zero until the next sweep counts the files (the
+   * cache's expiry sweep runs every second); a change one of them had in flight is forgotten.
+   */
+  static DiskState repairInPlace(FileChannel channel) throws IOException {
+    if (channel.size() < LENGTH) {
+      channel.write(java.nio.ByteBuffer.allocate(1), LENGTH - 1);
+    }
+    DiskState state = new DiskState(channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH));
+    state.reset(0, 0);
+    state.buffer.putLongVolatile(CHANGES_OFFSET, 0);
+    state.buffer.putIntVolatile(VERSION_OFFSET, VERSION);
+    state.buffer.putIntVolatile(MAGIC_OFFSET, MAGIC);
     return state;
   }
 
