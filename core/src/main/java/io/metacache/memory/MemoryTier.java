@@ -1,5 +1,6 @@
 package io.metacache.memory;
 
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.codec.EntryLayout;
 import io.metacache.policy.EvictionPolicies;
 import io.metacache.policy.EvictionPolicy;
@@ -1503,20 +1504,21 @@ public final class MemoryTier implements AutoCloseable {
       File f = file.toFile();
       if (f.exists() && f.length() > 0) {
         ChronicleMap<Key128, ValueSink> reopened = null;
+        String reason;
         try {
           reopened = closedCleanly ? builder.createPersistedTo(f) : builder.recoverPersistedTo(f, false);
           if (sizing.matches(reopened)) {
             return reopened;
           }
-          LOG.warn("{} was written with a different geometry; moving it aside and starting cold", file);
+          reason = "written with a different geometry";
         } catch (IOException | RuntimeException e) {
-          LOG.warn("cannot reopen {}; moving it aside and starting cold", file, e);
+          reason = "cannot be " + (closedCleanly ? "reopened" : "recovered") + ": " + e;
+          LOG.debug("cannot reopen {}", file, e);
         }
         if (reopened != null) {
           reopened.close();
         }
-        Path aside = file.resolveSibling(file.getFileName() + ".unusable-" + System.currentTimeMillis());
-        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        StoreQuarantine.moveAside("memory", reason, StoreQuarantine.keepFromSystem(), file);
       }
       return builder.createPersistedTo(f);
     } catch (IOException e) {

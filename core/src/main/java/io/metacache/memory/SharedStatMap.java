@@ -81,9 +81,10 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
       try {
         return recover ? builder.recoverPersistedTo(f, false) : builder.createPersistedTo(f);
       } catch (IOException | RuntimeException e) {
-        LOG.warn("cannot reopen {}; starting it empty", f, e);
-        java.nio.file.Files.move(f.toPath(), f.toPath().resolveSibling(f.getName() + ".unusable-"
-            + System.currentTimeMillis()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LOG.debug("cannot reopen {}", f, e);
+        io.metacache.internal.StoreQuarantine.moveAside("memory", "the stat records cannot be "
+            + (recover ? "recovered" : "reopened") + ": " + e, io.metacache.internal.StoreQuarantine.keepFromSystem(),
+            f.toPath());
       }
     }
     return builder.createPersistedTo(f);
