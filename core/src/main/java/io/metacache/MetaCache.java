@@ -1249,9 +1249,7 @@ public final class MetaCache implements AutoCloseable {
               throw new IllegalArgumentException("Invalid value for " + TIERS_PROPERTY + ": '" + String.join(",", names)
                   + "'; unknown tier '" + name + "', expected names from " + providers.keySet() + " or none");
             }
-            Path dir = c.cacheDirectory().resolve(name);
-            Files.createDirectories(dir);
-            opened.add(provider.open(new TierContext(c, dir, clock, properties)));
+            opened.add(TierOpening.open(provider, c, clock, properties, providers.keySet()));
           }
         }
         opened.addAll(tierInstances);

@@ -78,11 +78,7 @@ final class CountersWriter implements AutoCloseable {
     int counters = CounterType.processWideCount() + CounterType.perTierCount() * tierNames.size();
     int length = fileLength(counters);
     boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-    if (posix) {
-      Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(directory);
-    }
+    io.metacache.internal.PrivateFiles.subdirectory(directory);
     String name = fileName(pid, instanceId);
     this.file = directory.resolve(name).toAbsolutePath().normalize();
     this.temporary = file.resolveSibling(name.substring(0, name.length() - SUFFIX.length()) + TEMPORARY_SUFFIX);
@@ -92,6 +88,7 @@ final class CountersWriter implements AutoCloseable {
         ? FileChannel.open(temporary, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
         : FileChannel.open(temporary, options);
     try {
+      io.metacache.internal.PrivateFiles.restrict(temporary); // the umask may have masked the mode
       this.lock = channel.tryLock(LOCK_POSITION, 1, false);
       if (lock == null) {
         throw new IOException("cannot lock the new file " + temporary);

@@ -1,5 +1,6 @@
 package io.metacache.memory;
 
+import io.metacache.internal.PrivateFiles;
 import io.metacache.internal.StoreQuarantine;
 import io.metacache.codec.EntryLayout;
 import io.metacache.policy.EvictionPolicies;
@@ -1321,7 +1322,7 @@ public final class MemoryTier implements AutoCloseable {
       statRecords.close();
       map.close();
       if (scan.alone() && !damaged) {
-        Files.createFile(cleanMarker(file));
+        PrivateFiles.restrict(Files.createFile(cleanMarker(file)));
       }
     } catch (IOException e) {
       LOG.warn("cannot mark {} as cleanly closed; the next sole user will run recovery", file, e);
@@ -1408,7 +1409,7 @@ public final class MemoryTier implements AutoCloseable {
     }
     if (file != null) {
       try {
-        Files.createFile(cleanMarker(file));
+        PrivateFiles.restrict(Files.createFile(cleanMarker(file)));
       } catch (IOException e) {
         LOG.warn("cannot mark {} as cleanly closed; the next open will run recovery", file, e);
       }
@@ -1483,7 +1484,7 @@ public final class MemoryTier implements AutoCloseable {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        PrivateFiles.directory(parent);
       }
       // The marker is taken away before any write, so it exists only after a clean close.
       return openPersisted(sizing, file, Files.deleteIfExists(cleanMarker(file)));
@@ -1508,6 +1509,7 @@ public final class MemoryTier implements AutoCloseable {
         try {
           reopened = closedCleanly ? builder.createPersistedTo(f) : builder.recoverPersistedTo(f, false);
           if (sizing.matches(reopened)) {
+            PrivateFiles.restrict(file); // a file of an older version may be 0644
             return reopened;
           }
           reason = "written with a different geometry";
@@ -1520,6 +1522,7 @@ public final class MemoryTier implements AutoCloseable {
         }
         StoreQuarantine.moveAside("memory", reason, StoreQuarantine.keepFromSystem(), file);
       }
+      PrivateFiles.file(file); // created 0600 before Chronicle sizes and maps it
       return builder.createPersistedTo(f);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot persist the memory tier to " + file, e);

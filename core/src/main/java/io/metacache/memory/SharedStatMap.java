@@ -79,6 +79,7 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
     ChronicleMapBuilder<Key128, byte[]> builder = builder(maxEntries);
     if (f.exists() && f.length() > 0) {
       try {
+        io.metacache.internal.PrivateFiles.restrict(f.toPath());
         return recover ? builder.recoverPersistedTo(f, false) : builder.createPersistedTo(f);
       } catch (IOException | RuntimeException e) {
         LOG.debug("cannot reopen {}", f, e);
@@ -87,6 +88,7 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
             f.toPath());
       }
     }
+    io.metacache.internal.PrivateFiles.file(f.toPath());
     return builder.createPersistedTo(f);
   }
 
