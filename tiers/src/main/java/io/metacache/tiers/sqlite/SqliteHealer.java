@@ -77,6 +77,11 @@ final class SqliteHealer {
 
   /** Records the file the tier's connections are about to open (call before opening them). */
   void opening() {
+    try {
+      PrivateFiles.file(file); // created here, 0600, so that it has an identity before SQLite opens it
+    } catch (IOException e) {
+      // the writer's open reports it, with the SQLite code
+    }
     fileKey = identity(file);
   }
 
