@@ -66,8 +66,6 @@ final class DiskState implements AutoCloseable {
     if (initialize) {
       state.buffer.putLongVolatile(BYTES_OFFSET, 0);
       state.buffer.putLongVolatile(ENTRIES_OFFSET, 0);
-      state.buffer.putLongVolatile(CHANGES_OFFSET, 0); // a garbage count could be negative: never quiet
-      state.buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0);
       state.buffer.putIntVolatile(VERSION_OFFSET, VERSION);
       state.buffer.putIntVolatile(MAGIC_OFFSET, MAGIC);
     } else if (state.buffer.getIntVolatile(MAGIC_OFFSET) != MAGIC
@@ -107,6 +105,12 @@ final class DiskState implements AutoCloseable {
     state.buffer.putIntVolatile(VERSION_OFFSET, VERSION);
     state.buffer.putIntVolatile(MAGIC_OFFSET, MAGIC);
     return state;
+  }
+
+  /** Zeroes the count of changes and of changes in flight (after a garbage state was written afresh). */
+  void clearChanges() {
+    buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0);
+    buffer.putLongVolatile(CHANGES_OFFSET, 0);
   }
 
   long bytes() {
