@@ -67,11 +67,12 @@ final class ChangeFeed implements AutoCloseable {
 
   /** Opens (creating it atomically if absent) the feed file; the reader starts at the current tail. */
   static ChangeFeed open(Path file, int origin) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    io.metacache.internal.PrivateFiles.subdirectory(file.toAbsolutePath().getParent());
     if (!Files.exists(file)) {
       Path fresh = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
           + Integer.toHexString(origin) + ".new");
       MappedByteBuffer m = IoUtil.mapNewFile(fresh.toFile(), HEADER + (long) SLOTS * SLOT, true);
+      io.metacache.internal.PrivateFiles.restrict(fresh); // before it is renamed into place
       UnsafeBuffer b = new UnsafeBuffer(m);
       b.putInt(4, VERSION);
       b.putInt(8, SLOTS);

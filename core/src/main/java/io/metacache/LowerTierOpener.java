@@ -69,13 +69,11 @@ final class LowerTierOpener {
             + String.join(",", names) + "'; unknown tier '" + name + "', expected names from " + providers.keySet()
             + " or none");
       }
-      Path dir = config.cacheDirectory().resolve(name);
       try {
-        Files.createDirectories(dir);
+        opened.add(TierOpening.open(provider, config, clock, properties, providers.keySet()));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the cache directory under " + config.cacheDirectory(), e);
+        throw new UncheckedIOException("cannot open the " + name + " tier under " + config.cacheDirectory(), e);
       }
-      opened.add(provider.open(new TierContext(config, dir, clock, properties)));
     }
   }
 

@@ -4,6 +4,7 @@ import io.metacache.config.ConfigValues;
 import io.metacache.counters.CountersPublisher;
 import io.metacache.counters.ProcessFigures;
 import io.metacache.counters.TierState;
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.memory.MemoryTierStats;
 import io.metacache.writebehind.CircuitState;
 import io.metacache.writebehind.TierWriteStats;
@@ -103,7 +104,7 @@ final class SharedStats {
       tiers.add(new TierState(h.tier(), h.status(), CircuitState.valueOf(h.circuit()), h.lastError(),
           h.lastErrorAtMillis(), h.readLatency().p99(),
           w == null ? 0 : w.backlog(), w == null ? 0 : w.failures(), w == null ? 0 : w.retries(),
-          w == null ? 0 : w.drops()));
+          w == null ? 0 : w.drops(), StoreQuarantine.events(h.tier())));
     }
     return new ProcessFigures(cache.stats(), memory.entries(), memory.offHeapBytesUsed(),
         pipeline == null ? 0 : pipeline.depth(), pipeline == null ? 0 : pipeline.lagMillis(),

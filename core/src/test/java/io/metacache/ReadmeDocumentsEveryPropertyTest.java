@@ -22,6 +22,8 @@ class ReadmeDocumentsEveryPropertyTest {
     properties.add(MetaCache.SHARED_STATS_PROPERTY);
     properties.add(MetaCache.SHARED_STATS_INTERVAL_PROPERTY);
     properties.add(MetaCache.SHARED_STATS_LABEL_PROPERTY);
+    properties.add(TierOpening.REQUIRED_PROPERTY);
+    properties.add(io.metacache.internal.StoreQuarantine.KEEP_PROPERTY);
     for (String property : properties) {
       assertThat(text).as("README documents %s", property).contains("| `" + property + "`");
     }

@@ -6,6 +6,7 @@ import io.metacache.counters.ProcessRow;
 import io.metacache.counters.ProcessStatsReader;
 import io.metacache.counters.ProcessTable;
 import io.metacache.counters.TierState;
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.memory.MemoryTierStats;
 import io.metacache.stats.CacheStats;
 import java.io.PrintWriter;
@@ -50,6 +51,7 @@ final class StatsCommand implements Callable<Integer> {
       report.put("tiers", cache.tierNames());
       report.put("entriesByTier", cache.entriesByTier());
       report.put("memoryOffHeapBytesUsed", m.offHeapBytesUsed());
+      report.put("quarantinedStoresKept", quarantinedStoresKept(cache));
       report.put("self", ProcessHandle.current().pid());
       report.putAll(counters(total)); // the total over the live processes
       List<Object> processes = new ArrayList<>();
@@ -72,7 +74,8 @@ final class StatsCommand implements Callable<Integer> {
       if (json) {
         out.println(Json.write(report));
       } else {
-        for (String key : List.of("cacheDirectory", "tiers", "entriesByTier", "memoryOffHeapBytesUsed")) {
+        for (String key : List.of("cacheDirectory", "tiers", "entriesByTier", "memoryOffHeapBytesUsed",
+            "quarantinedStoresKept")) {
           Object v = report.get(key);
           out.printf("%-26s %s%n", key, v instanceof Map || v instanceof List ? Json.write(v) : v);
         }
@@ -83,6 +86,25 @@ final class StatsCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * The quarantined copies of corrupt stores kept in each tier's directory (names ending in
+   * {@code .corrupt-<time>}): the lasting trace of the events counted live as {@code stores
+   * quarantined}, which leave with the process that counted them.
+   */
+  static Map<String, Object> quarantinedStoresKept(MetaCache cache) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    for (String tier : cache.tierNames()) {
+      java.nio.file.Path dir = tier.equals("memory")
+          ? cache.config().sharedMemoryFile().toAbsolutePath().getParent()
+          : cache.config().cacheDirectory().resolve(tier);
+      List<String> names = StoreQuarantine.kept(dir);
+      if (!names.isEmpty()) {
+        kept.put(tier, names);
+      }
+    }
+    return kept;
   }
 
   /** The counter fields of one row (or the total), by the names the JSON has always used. */
@@ -107,6 +129,11 @@ final class StatsCommand implements Callable<Integer> {
       }
     }
     row.put("writeBehindFailuresByTier", failures);
+    Map<String, Object> quarantined = new LinkedHashMap<>();
+    for (TierState t : f.tiers()) {
+      quarantined.put(t.tier(), t.storesQuarantined());
+    }
+    row.put("storesQuarantinedByTier", quarantined);
     return row;
   }
 
@@ -124,6 +151,15 @@ final class StatsCommand implements Callable<Integer> {
       out.println(line(String.valueOf(r.pid()), tiers, r.figures(), r.heartbeatAgeMillis(now) + "ms", r.label()));
     }
     out.println(line("total", tiers, total, "", ""));
+    StringBuilder quarantined = new StringBuilder();
+    for (TierState t : total.tiers()) {
+      if (t.storesQuarantined() > 0) {
+        quarantined.append(quarantined.length() == 0 ? "" : ", ").append(t.tier()).append(' ').append(t.storesQuarantined());
+      }
+    }
+    if (quarantined.length() > 0) {
+      out.println("stores quarantined (corrupt, moved aside, tier started empty): " + quarantined);
+    }
   }
 
   private static String line(String first, List<String> tiers, ProcessFigures f, String heartbeat, String label) {

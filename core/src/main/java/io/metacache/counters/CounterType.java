@@ -98,7 +98,9 @@ public enum CounterType {
   /** Retried write batches. */
   TIER_WRITE_RETRIES(112, "write retries"),
   /** Writes dropped over the backlog bound. */
-  TIER_WRITE_DROPS(113, "write drops");
+  TIER_WRITE_DROPS(113, "write drops"),
+  /** Stores of the tier found unusable and moved aside, the tier starting empty ({@code StoreQuarantine}). */
+  TIER_STORES_QUARANTINED(114, "stores quarantined");
 
   /** Type ids from this value up are per-tier counters. */
   static final int FIRST_PER_TIER_TYPE_ID = 100;

@@ -80,11 +80,7 @@ final class CountersWriter implements AutoCloseable {
     int counters = CounterType.processWideCount() + CounterType.perTierCount() * tierNames.size();
     int length = fileLength(counters);
     boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-    if (posix) {
-      Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(directory);
-    }
+    io.metacache.internal.PrivateFiles.subdirectory(directory);
     String name = fileName(pid, instanceId);
     this.file = directory.resolve(name).toAbsolutePath().normalize();
     this.temporary = file.resolveSibling(name.substring(0, name.length() - SUFFIX.length()) + TEMPORARY_SUFFIX);
@@ -94,6 +90,7 @@ final class CountersWriter implements AutoCloseable {
         ? FileChannel.open(temporary, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
         : FileChannel.open(temporary, options);
     try {
+      io.metacache.internal.PrivateFiles.restrict(temporary); // the umask may have masked the mode
       this.lock = channel.tryLock(LOCK_POSITION, 1, false);
       if (lock == null) {
         throw new IOException("cannot lock the new file " + temporary);
@@ -219,6 +216,7 @@ final class CountersWriter implements AutoCloseable {
       tc[CounterType.TIER_WRITE_FAILURES.ordinal()].setRelease(s.writeFailures());
       tc[CounterType.TIER_WRITE_RETRIES.ordinal()].setRelease(s.writeRetries());
       tc[CounterType.TIER_WRITE_DROPS.ordinal()].setRelease(s.writeDrops());
+      tc[CounterType.TIER_STORES_QUARANTINED.ordinal()].setRelease(s.storesQuarantined());
       AtomicCounter error = tc[CounterType.TIER_LAST_ERROR.ordinal()];
       if (!java.util.Objects.equals(lastErrors[t], s.lastError())) {
         lastErrors[t] = s.lastError();

@@ -111,7 +111,7 @@ public record ProcessFigures(
 
   private static TierState withoutLatency(TierState t) {
     return new TierState(t.tier(), t.status(), t.circuit(), t.lastError(), t.lastErrorAtMillis(), 0,
-        t.writeBacklog(), t.writeFailures(), t.writeRetries(), t.writeDrops());
+        t.writeBacklog(), t.writeFailures(), t.writeRetries(), t.writeDrops(), t.storesQuarantined());
   }
 
   private static TierState combine(TierState a, TierState b) {
@@ -120,7 +120,8 @@ public record ProcessFigures(
     TierState latest = a.lastErrorAtMillis() >= b.lastErrorAtMillis() ? a : b;
     return new TierState(a.tier(), status, circuit, latest.lastError(), latest.lastErrorAtMillis(), 0,
         a.writeBacklog() + b.writeBacklog(), a.writeFailures() + b.writeFailures(),
-        a.writeRetries() + b.writeRetries(), a.writeDrops() + b.writeDrops());
+        a.writeRetries() + b.writeRetries(), a.writeDrops() + b.writeDrops(),
+        a.storesQuarantined() + b.storesQuarantined());
   }
 
   private static int severity(CircuitState c) {

@@ -281,7 +281,7 @@ public final class ProcessStatsReader {
             errorAt == 0 ? null : tierErrors.get(tier), errorAt,
             v[CounterType.TIER_READ_P99.ordinal()], v[CounterType.TIER_WRITE_BACKLOG.ordinal()],
             v[CounterType.TIER_WRITE_FAILURES.ordinal()], v[CounterType.TIER_WRITE_RETRIES.ordinal()],
-            v[CounterType.TIER_WRITE_DROPS.ordinal()]));
+            v[CounterType.TIER_WRITE_DROPS.ordinal()], v[CounterType.TIER_STORES_QUARANTINED.ordinal()]));
       }
       CacheStats cache = new CacheStats(get(CounterType.REQUESTS), hits, get(CounterType.MISSES), get(CounterType.PUTS),
           get(CounterType.EVICTIONS), get(CounterType.EXPIRATIONS), get(CounterType.INVALIDATIONS),

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param writeFailures failed write batches
  * @param writeRetries retried write batches
  * @param writeDrops writes dropped over the backlog bound
+ * @param storesQuarantined stores of the tier found unusable and moved aside (corrupt files)
  */
 public record TierState(
     String tier,
@@ -28,12 +29,21 @@ public record TierState(
     long writeBacklog,
     long writeFailures,
     long writeRetries,
-    long writeDrops) {
+    long writeDrops,
+    long storesQuarantined) {
 
   /** Checks the names. */
   public TierState {
     Objects.requireNonNull(tier, "tier");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(circuit, "circuit");
+  }
+
+  /** A tier state without quarantined stores. */
+  public TierState(String tier, TierHealth.Status status, CircuitState circuit, String lastError,
+      long lastErrorAtMillis, long readP99Nanos, long writeBacklog, long writeFailures, long writeRetries,
+      long writeDrops) {
+    this(tier, status, circuit, lastError, lastErrorAtMillis, readP99Nanos, writeBacklog, writeFailures,
+        writeRetries, writeDrops, 0);
   }
 }

@@ -1,5 +1,7 @@
 package io.metacache.memory;
 
+import io.metacache.internal.PrivateFiles;
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.codec.EntryLayout;
 import io.metacache.policy.EvictionPolicies;
 import io.metacache.policy.EvictionPolicy;
@@ -1383,7 +1385,7 @@ public final class MemoryTier implements AutoCloseable {
       statRecords.close();
       map.close();
       if (scan.alone() && !damaged) {
-        Files.createFile(cleanMarker(file));
+        PrivateFiles.restrict(Files.createFile(cleanMarker(file)));
       }
     } catch (IOException e) {
       LOG.warn("cannot mark {} as cleanly closed; the next sole user will run recovery", file, e);
@@ -1479,7 +1481,7 @@ public final class MemoryTier implements AutoCloseable {
     }
     if (file != null) {
       try {
-        Files.createFile(cleanMarker(file));
+        PrivateFiles.restrict(Files.createFile(cleanMarker(file)));
       } catch (IOException e) {
         LOG.warn("cannot mark {} as cleanly closed; the next open will run recovery", file, e);
       }
@@ -1552,7 +1554,7 @@ public final class MemoryTier implements AutoCloseable {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        PrivateFiles.directory(parent);
       }
       // The marker is taken away before any write, so it exists only after a clean close.
       return openPersisted(sizing, file, Files.deleteIfExists(cleanMarker(file)));
@@ -1573,21 +1575,24 @@ public final class MemoryTier implements AutoCloseable {
       File f = file.toFile();
       if (f.exists() && f.length() > 0) {
         ChronicleMap<Key128, ValueSink> reopened = null;
+        String reason;
         try {
           reopened = closedCleanly ? builder.createPersistedTo(f) : builder.recoverPersistedTo(f, false);
           if (sizing.matches(reopened)) {
+            PrivateFiles.restrict(file); // a file of an older version may be 0644
             return reopened;
           }
-          LOG.warn("{} was written with a different geometry; moving it aside and starting cold", file);
+          reason = "written with a different geometry";
         } catch (IOException | RuntimeException e) {
-          LOG.warn("cannot reopen {}; moving it aside and starting cold", file, e);
+          reason = "cannot be " + (closedCleanly ? "reopened" : "recovered") + ": " + e;
+          LOG.debug("cannot reopen {}", file, e);
         }
         if (reopened != null) {
           reopened.close();
         }
-        Path aside = file.resolveSibling(file.getFileName() + ".unusable-" + System.currentTimeMillis());
-        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        StoreQuarantine.moveAside("memory", reason, StoreQuarantine.keepFromSystem(), file);
       }
+      PrivateFiles.file(file); // created 0600 before Chronicle sizes and maps it
       return builder.createPersistedTo(f);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot persist the memory tier to " + file, e);

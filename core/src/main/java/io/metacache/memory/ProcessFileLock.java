@@ -40,6 +40,7 @@ final class ProcessFileLock implements AutoCloseable {
     FileChannel channel = null;
     try {
       channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      io.metacache.internal.PrivateFiles.restrict(path);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();

@@ -51,6 +51,7 @@ final class SharedControl implements AutoCloseable {
     Path path = controlFileOf(mapFile);
     Files.deleteIfExists(path);
     MappedByteBuffer mapped = IoUtil.mapNewFile(path.toFile(), fileLength(RING_CAPACITY), true);
+    io.metacache.internal.PrivateFiles.restrict(path); // Agrona creates it new, with the umask's mode
     UnsafeBuffer h = new UnsafeBuffer(mapped);
     h.putInt(VERSION_OFFSET, VERSION);
     h.putLong(GEOMETRY_OFFSET, geometry);

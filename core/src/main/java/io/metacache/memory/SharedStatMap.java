@@ -94,13 +94,16 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
     ChronicleMapBuilder<Key128, byte[]> builder = builder(maxEntries);
     if (f.exists() && f.length() > 0) {
       try {
+        io.metacache.internal.PrivateFiles.restrict(f.toPath());
         return recover ? builder.recoverPersistedTo(f, false) : builder.createPersistedTo(f);
       } catch (IOException | RuntimeException e) {
-        LOG.warn("cannot reopen {}; starting it empty", f, e);
-        java.nio.file.Files.move(f.toPath(), f.toPath().resolveSibling(f.getName() + ".unusable-"
-            + System.currentTimeMillis()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LOG.debug("cannot reopen {}", f, e);
+        io.metacache.internal.StoreQuarantine.moveAside("memory", "the stat records cannot be "
+            + (recover ? "recovered" : "reopened") + ": " + e, io.metacache.internal.StoreQuarantine.keepFromSystem(),
+            f.toPath());
       }
     }
+    io.metacache.internal.PrivateFiles.file(f.toPath());
     return builder.createPersistedTo(f);
   }
 

@@ -3,6 +3,7 @@ package io.metacache.memory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import io.metacache.internal.PrivateFiles;
 import java.nio.file.Path;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ final class SharedTierOpener {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        PrivateFiles.subdirectory(parent);
       }
       try (ProcessFileLock openLock = ProcessFileLock.acquire(openLockFileOf(file))) {
         SharedTierUsers users = SharedTierUsers.register(file);
@@ -65,6 +66,7 @@ final class SharedTierOpener {
                 new SharedStatMap(stat, SharedStatMap.fileOf(file), statRecords, users, control), true);
           }
           control = SharedControl.join(file, geometry);
+          PrivateFiles.restrict(file);
           map = sizing.builder().name("metacache-memory").createPersistedTo(file.toFile());
           if (!sizing.matches(map)) {
             throw new IncompatibleSharedTierException(file + " was created with another geometry");

@@ -38,7 +38,7 @@ final class SharedTierUsers implements AutoCloseable {
   /** Registers this tier instance as a user. */
   static SharedTierUsers register(Path mapFile) throws IOException {
     Path directory = directoryOf(mapFile);
-    Files.createDirectories(directory);
+    io.metacache.internal.PrivateFiles.subdirectory(directory);
     Path file = directory.resolve(ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet()
         + "-" + Long.toHexString(System.nanoTime()));
     ProcessFileLock lock = ProcessFileLock.tryAcquire(file);

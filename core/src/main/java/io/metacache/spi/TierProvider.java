@@ -16,4 +16,13 @@ public interface TierProvider {
    * @throws TierException if the tier cannot be opened now
    */
   Tier open(TierContext context);
+
+  /**
+   * Whether the tiers this provider opens implement {@link InvalidationBroadcaster}. A tier that is
+   * down when the cache opens is joined later; until then the cache holds a stand-in, which must
+   * say before the tier exists whether it will broadcast (the cache uses the first broadcaster).
+   */
+  default boolean broadcastsInvalidations() {
+    return false;
+  }
 }

@@ -56,6 +56,8 @@ final class DiskLayout {
    * file creation in it fails.
    */
   private final boolean[] knownShards = new boolean[1 << 16];
+  /** Whether the umask takes owner bits away from the modes files are created with (racy, set once at open). */
+  private boolean umaskNarrows;
 
   DiskLayout(Path root, boolean posix) {
     this.root = root;
@@ -94,11 +96,19 @@ final class DiskLayout {
     knownShards[shard] = true;
   }
 
-  /** Creates {@code directory} and its missing parents, each 0700. */
+  /**
+   * Creates {@code directory} and its missing parents, each 0700 whatever the umask: the mode is
+   * set again after creation when the umask took owner bits away from it.
+   */
   void createDirectories(Path directory) throws IOException {
     if (posix) {
       try {
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(DIRECTORY_PERMISSIONS));
+        if (umaskNarrows) {
+          for (Path d = directory; d != null && d.startsWith(root); d = d.getParent()) {
+            Files.setPosixFilePermissions(d, DIRECTORY_PERMISSIONS);
+          }
+        }
         return;
       } catch (UnsupportedOperationException e) {
         // A file system mounted below the root without POSIX attributes: fall through to defaults.
@@ -109,19 +119,44 @@ final class DiskLayout {
 
   /** Creates {@code file}, which must not exist, 0600, open for writing. */
   FileChannel createPrivateFile(Path file) throws IOException {
-    return openPrivateFile(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    FileChannel channel = openPrivateFile(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    if (umaskNarrows) {
+      Files.setPosixFilePermissions(file, FILE_PERMISSIONS); // an odd umask (0277...) took owner bits away
+    }
+    return channel;
   }
 
   /** Opens a lock file for reading and writing (a shared lock needs reading), creating it 0600. */
   FileChannel openLockFile(String name) throws IOException {
-    return openPrivateFile(root.resolve(name),
-        EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    return openRestricted(root.resolve(name));
   }
 
   /** Opens the shared state file for mapping, creating it 0600 (empty) if it does not exist. */
   FileChannel openStateFile() throws IOException {
-    return openPrivateFile(root.resolve(STATE_FILE),
+    return openRestricted(root.resolve(STATE_FILE));
+  }
+
+  /**
+   * Opens (creating) one of the directory's own files and sets it to 0600 explicitly (files of
+   * older versions were 0644). Also learns whether this process's umask narrows the 0600 a file is
+   * created with, so that entry files, created on every put, are set again only then.
+   */
+  private FileChannel openRestricted(Path file) throws IOException {
+    FileChannel channel = openPrivateFile(file,
         EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    if (posix) {
+      try {
+        Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);
+        if (!now.equals(FILE_PERMISSIONS)) {
+          umaskNarrows |= now.size() < FILE_PERMISSIONS.size() && FILE_PERMISSIONS.containsAll(now);
+          Files.setPosixFilePermissions(file, FILE_PERMISSIONS);
+        }
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    }
+    return channel;
   }
 
   private FileChannel openPrivateFile(Path file, Set<StandardOpenOption> options) throws IOException {

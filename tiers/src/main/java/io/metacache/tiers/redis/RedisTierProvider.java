@@ -35,6 +35,12 @@ public final class RedisTierProvider implements TierProvider {
     return RedisTier.NAME;
   }
 
+  /** {@code true}: the Redis tier tells other processes of invalidations over pub/sub. */
+  @Override
+  public boolean broadcastsInvalidations() {
+    return true;
+  }
+
   /**
    * Validates the settings, connects and subscribes to the invalidation channel.
    *

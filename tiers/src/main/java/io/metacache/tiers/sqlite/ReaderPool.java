@@ -29,10 +29,12 @@ final class ReaderPool implements AutoCloseable {
   /** One reader connection and its cached statement. */
   static final class Reader {
     final Connection connection;
+    final long generation;
     private PreparedStatement get;
 
-    Reader(Connection connection) {
+    Reader(Connection connection, long generation) {
       this.connection = connection;
+      this.generation = generation;
     }
 
     PreparedStatement get() throws SQLException {
@@ -52,6 +54,8 @@ final class ReaderPool implements AutoCloseable {
   private final Semaphore permits;
   private final ArrayBlockingQueue<Reader> idle;
   private volatile boolean closed;
+  /** Bumped by {@link #retireAll}: readers of an older generation are closed instead of reused. */
+  private volatile long generation;
 
   ReaderPool(SqliteConnections connections) {
     this.connections = connections;
@@ -69,12 +73,13 @@ final class ReaderPool implements AutoCloseable {
     Reader reader = null;
     try {
       reader = idle.poll();
-      if (reader != null && reader.connection.isClosed()) {
+      if (reader != null && (reader.generation != generation || reader.connection.isClosed())) {
         reader.close();
         reader = null;
       }
       if (reader == null) {
-        reader = new Reader(connections.openReader());
+        long g = generation;
+        reader = new Reader(connections.openReader(), g);
       }
       T result = work.run(reader);
       release(reader);
@@ -109,6 +114,18 @@ final class ReaderPool implements AutoCloseable {
     return idle.peek();
   }
 
+  /**
+   * Closes every idle reader and retires the busy ones when they come back, so that every read
+   * from now on opens the file now at the path (after the database was replaced).
+   */
+  void retireAll() {
+    generation++;
+    Reader r;
+    while ((r = idle.poll()) != null) {
+      r.close();
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -135,7 +152,7 @@ final class ReaderPool implements AutoCloseable {
 
   private void release(Reader reader) {
     // the queue has room for every permit, so offer only fails after close() drained it
-    if (closed || !idle.offer(reader)) {
+    if (closed || reader.generation != generation || !idle.offer(reader)) {
       reader.close();
     } else if (closed) {
       close(); // close() ran between the check and the offer

@@ -1,5 +1,6 @@
 package io.metacache.tiers.sqlite;
 
+import io.metacache.internal.PrivateFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,6 +51,7 @@ final class SqliteConnections {
    * loss and never corrupts the file: right for a cache.
    */
   Connection openWriter() throws SQLException {
+    createPrivate();
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(settings.busyTimeoutMillis());
     Connection c = config.createConnection(url);
@@ -91,6 +93,26 @@ final class SqliteConnections {
     } catch (SQLException | RuntimeException e) {
       closeQuietly(c);
       throw e;
+    }
+  }
+
+  /**
+   * Creates the database file 0600 before SQLite does, whatever the umask: SQLite gives the
+   * {@code -wal} and {@code -shm} it creates the database's permissions. Files of older versions
+   * (0644) are narrowed, their {@code -wal} and {@code -shm} too.
+   */
+  private void createPrivate() throws SQLException {
+    try {
+      PrivateFiles.file(file);
+      for (String suffix : new String[] {"-wal", "-shm"}) {
+        try {
+          PrivateFiles.restrict(file.resolveSibling(file.getFileName() + suffix));
+        } catch (java.nio.file.NoSuchFileException e) {
+          // not there yet: SQLite creates it with the database's permissions
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot create " + file + " with owner-only permissions: " + e, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.metacache.tiers.sqlite;
 
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.spi.DescribedTier;
 import io.metacache.spi.EntryDescriber;
 import io.metacache.spi.EntryDescription;
@@ -88,9 +89,11 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
   private final int schemaVersion;
   private final AtomicLong describerFailures = new AtomicLong();
   private volatile Function<byte[], RowDescription> describer;
+  private final SqliteHealer healer;
 
   private SqliteTier(SqliteConnections connections, LongSupplier clockMillis, WriterConnection writer,
-      int schemaVersion) {
+      int schemaVersion, SqliteHealer healer) {
+    this.healer = healer;
     this.connections = connections;
     this.clockMillis = clockMillis;
     this.writer = writer;
@@ -101,8 +104,19 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
 
   /** Opens the database at {@code file}, creating or migrating it with {@code migrations}. */
   static SqliteTier open(Path file, SqliteSettings settings, LongSupplier clockMillis, List<Migration> migrations) {
+    return open(file, settings, clockMillis, migrations, StoreQuarantine.DEFAULT_KEEP);
+  }
+
+  /**
+   * Opens the database at {@code file}; a file that is corrupt or not a database is moved aside
+   * (keeping {@code keep} such copies) and a fresh one created ({@link SqliteHealer}).
+   */
+  static SqliteTier open(Path file, SqliteSettings settings, LongSupplier clockMillis, List<Migration> migrations,
+      int keep) {
     SqliteConnections connections = new SqliteConnections(file, settings);
     SchemaMigrator migrator = new SchemaMigrator(file, migrations);
+    SqliteHealer healer = new SqliteHealer(file, settings, migrations, keep);
+    boolean healed = false;
     // Processes opening one fresh file at once contend for the lock that switching it to WAL and
     // migrating it take; SQLite reports some of these conflicts at once, without calling the busy
     // handler, so the whole open is retried until the busy timeout has passed.
@@ -110,11 +124,17 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
     while (true) {
       Connection c = null;
       try {
+        healer.opening();
         c = connections.openWriter();
         int version = migrator.migrate(c);
-        return new SqliteTier(connections, clockMillis, new WriterConnection(connections, c), version);
+        return new SqliteTier(connections, clockMillis, new WriterConnection(connections, c), version, healer);
       } catch (SQLException e) {
         SqliteConnections.closeQuietly(c);
+        if (!healed && SqliteHealer.isCorruption(e)) {
+          healed = true;
+          healer.heal(e, () -> { });
+          continue;
+        }
         if (!retry.again(e)) {
           throw SqliteFailures.failure("opening the database", file, settings, e);
         }
@@ -134,6 +154,10 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
 
   @Override
   public byte[] get(long keyHigh, long keyLow) {
+    return healing(() -> read(keyHigh, keyLow));
+  }
+
+  private byte[] read(long keyHigh, long keyLow) {
     byte[] key = StoredKey.toBlob(keyHigh, keyLow);
     long now = clockMillis.getAsLong();
     return readers.withReader("reading an entry", r -> {
@@ -155,9 +179,14 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
     if (batch.isEmpty()) {
       return;
     }
+    healer.followReplacement(this::reconnect);
     // The describer is caller code that may be slow: run it before taking the write lock.
     RowDescription[] rows = describe(batch);
-    writer.transaction("applying a batch of " + batch.size() + " operations", w -> {
+    healing(() -> write(batch, rows));
+  }
+
+  private Void write(List<TierOperation> batch, RowDescription[] rows) {
+    return writer.transaction("applying a batch of " + batch.size() + " operations", w -> {
       // Runs of one kind go through addBatch/executeBatch: the driver still steps row by row,
       // but binds and steps in one call per run instead of one JDBC round per row. Runs keep the
       // batch's order, so a delete after a put of one key still lands last.
@@ -225,13 +254,18 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
   /** Runs a query on a reader and checks that the writer can take the write lock. */
   @Override
   public void ping() {
+    healer.followReplacement(this::reconnect);
+    healing(this::pingOnce);
+  }
+
+  private Void pingOnce() {
     readers.withReader("pinging a reader", r -> {
       try (Statement s = r.connection.createStatement(); ResultSet rs = s.executeQuery(Schema.PING)) {
         rs.next();
       }
       return null;
     });
-    writer.transaction("pinging the writer", w -> null);
+    return writer.transaction("pinging the writer", w -> null);
   }
 
   @Override
@@ -403,6 +437,33 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * Runs {@code operation}; if the database turns out corrupt, replaces it with a fresh one
+   * ({@link SqliteHealer}) and runs it once more there.
+   */
+  private <T> T healing(java.util.function.Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (TierException e) {
+      if (!SqliteHealer.isCorruption(e)) {
+        throw e;
+      }
+      try {
+        healer.heal(e, this::reconnect);
+      } catch (RuntimeException healFailure) {
+        e.addSuppressed(healFailure);
+        throw e;
+      }
+      return operation.get();
+    }
+  }
+
+  /** Drops every connection; the next operations open the file now at the path. */
+  private void reconnect() {
+    writer.reconnect();
+    readers.retireAll();
+  }
 
   private RowDescription[] describe(List<TierOperation> batch) {
     Function<byte[], RowDescription> d = describer;

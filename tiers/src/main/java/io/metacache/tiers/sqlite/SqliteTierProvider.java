@@ -1,5 +1,6 @@
 package io.metacache.tiers.sqlite;
 
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
 import io.metacache.spi.TierProvider;
@@ -33,6 +34,6 @@ public final class SqliteTierProvider implements TierProvider {
   public Tier open(TierContext context) {
     SqliteSettings settings = SqliteSettings.from(context.property());
     return SqliteTier.open(context.directory().resolve(SqliteTier.FILE_NAME), settings,
-        context.clockMillis(), Schema.MIGRATIONS);
+        context.clockMillis(), Schema.MIGRATIONS, StoreQuarantine.keep(context.property()));
   }
 }

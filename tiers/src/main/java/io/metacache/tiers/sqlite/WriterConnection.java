@@ -124,6 +124,16 @@ final class WriterConnection implements AutoCloseable {
     }
   }
 
+  /** Drops the connection (the database was replaced); the next transaction opens the file at the path. */
+  void reconnect() {
+    lock.lock();
+    try {
+      retire();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void close() {
     lock.lock();

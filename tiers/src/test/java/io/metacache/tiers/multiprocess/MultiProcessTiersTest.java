@@ -7,6 +7,7 @@ import io.metacache.CacheConfig;
 import io.metacache.spi.EnumerableTier;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
+import io.metacache.spi.TierOperation;
 import io.metacache.tiers.disk.DiskTier;
 import io.metacache.tiers.disk.DiskTierProvider;
 import io.metacache.tiers.sqlite.SqliteTier;
@@ -15,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -121,6 +124,63 @@ class MultiProcessTiersTest {
     }
     quitAll();
     assertFreshOpenRecovers(kind, tierDir);
+  }
+
+  /**
+   * Pages in the middle of a SQLite file that two other processes have open are overwritten. The
+   * process that meets the damage first swaps in a fresh database and keeps the corrupt one aside;
+   * the other process, whose connections still point at the corrupt file, follows the swap: its
+   * next put lands in the fresh file, where the first process reads it, and it does not heal a
+   * second time. Neither process fails.
+   */
+  @Test
+  void aCorruptSqliteFileIsSwappedByOneProcessAndFollowedByTheOthers() throws Exception {
+    Path tierDir = tierDirectory("sqlite");
+    int fillFrom = 1_000;
+    int fillTo = 3_000;
+    try (Tier filler = new SqliteTierProvider().open(new TierContext(CacheConfig.defaults(), tierDir,
+        System::currentTimeMillis, name -> null))) {
+      List<TierOperation> batch = new ArrayList<>();
+      for (int k = fillFrom; k < fillTo; k++) {
+        batch.add(TierOperation.put(TierWorker.high(k), TierWorker.low(k), TierWorker.value(k, 99, 1), 0));
+      }
+      filler.apply(batch);
+    }
+    Worker first = start("sqlite", tierDir);
+    Worker second = start("sqlite", tierDir);
+    for (Worker w : workers) {
+      w.await("READY");
+      assertThat(w.ask("GETRANGE " + fillFrom + " " + fillTo, "RANGE")).isEqualTo("RANGE " + (fillTo - fillFrom) + " 0");
+    }
+
+    Path db = tierDir.resolve("metacache.db");
+    try (RandomAccessFile raf = new RandomAccessFile(db.toFile(), "rw")) {
+      long pages = raf.length() / 4096;
+      byte[] noise = new byte[3 * 4096];
+      new Random(17).nextBytes(noise);
+      raf.seek(pages / 2 * 4096);
+      raf.write(noise);
+    }
+
+    String seen = first.ask("GETRANGE " + fillFrom + " " + fillTo, "RANGE");
+    assertThat(seen).as("the first process met the damage, healed, and read on from the fresh file")
+        .isNotEqualTo("RANGE " + (fillTo - fillFrom) + " 0");
+    assertThat(quarantinedCopies(tierDir)).as("one swap").hasSize(1);
+
+    int key = fillTo + 10;
+    String seq = second.ask("PUT " + key, "OK").substring(3);
+    assertThat(first.ask("GET " + key, "GOT")).as("the second process's put reached the fresh file")
+        .isEqualTo("GOT " + second.id + " " + seq);
+    assertThat(second.ask("GETRANGE " + fillFrom + " " + fillTo, "RANGE"))
+        .as("the second process reads the fresh file too").isEqualTo("RANGE 0 " + (fillTo - fillFrom));
+    assertThat(quarantinedCopies(tierDir)).as("the second process did not swap again").hasSize(1);
+    quitAll();
+  }
+
+  private static List<Path> quarantinedCopies(Path tierDir) throws IOException {
+    try (Stream<Path> files = Files.list(tierDir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("metacache.db.corrupt-")).toList();
+    }
   }
 
   @ParameterizedTest(name = "{0}")

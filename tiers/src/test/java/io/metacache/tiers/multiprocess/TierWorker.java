@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   RUN       mixed operations until STOP, with OPS n every {@value #PROGRESS_EVERY} -> STOPPED n
  *   PUT k     put a fresh value of key k                 -> OK seq
  *   GET k     read key k                                 -> GOT writer seq | GOT none
+ *   GETRANGE a b  read keys a to b-1                     -> RANGE found none
  *   DEL k     remove key k                               -> OK
  *   SWEEP     removeExpired (a full sweep)               -> SWEPT bytes entries (disk) | SWEPT
  *   QUIT      close the tier and exit 0
@@ -99,6 +100,20 @@ public final class TierWorker {
           byte[] v = tier.get(high(key), low(key));
           say(v == null ? "GOT none" : "GOT " + ByteBuffer.wrap(check(key, v)).getInt(8) + " "
               + ByteBuffer.wrap(v).getLong(12));
+        }
+        case "GETRANGE" -> {
+          int found = 0;
+          int none = 0;
+          for (int key = Integer.parseInt(words[1]); key < Integer.parseInt(words[2]); key++) {
+            byte[] v = tier.get(high(key), low(key));
+            if (v == null) {
+              none++;
+            } else {
+              check(key, v);
+              found++;
+            }
+          }
+          say("RANGE " + found + " " + none);
         }
         case "DEL" -> {
           int key = Integer.parseInt(words[1]);
