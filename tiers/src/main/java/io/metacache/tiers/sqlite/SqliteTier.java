@@ -186,7 +186,7 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
   }
 
   private Void write(List<TierOperation> batch, RowDescription[] rows) {
-    return writer.transaction("applying a batch of " + batch.size() + " operations", w -> {
+    writer.transaction("applying a batch of " + batch.size() + " operations", w -> {
       // Runs of one kind go through addBatch/executeBatch: the driver still steps row by row,
       // but binds and steps in one call per run instead of one JDBC round per row. Runs keep the
       // batch's order, so a delete after a put of one key still lands last.
@@ -225,6 +225,7 @@ public final class SqliteTier implements Tier, DescribedTier, PathIndexedTier, E
       return null;
     });
     checkpointer.committed(loggedBytes(batch, rows));
+    return null;
   }
 
   @Override
