@@ -89,8 +89,8 @@ final class Invalidation {
       for (KeyScope scope : KeyScope.values()) {
         CacheKey key = CacheKey.of(fp, profile, scope, absolute(file));
         remover.removeEverywhere(key.high(), key.low());
-        n++;
       }
+      n++;
     }
     parts.stats().recordInvalidations(n);
   }
