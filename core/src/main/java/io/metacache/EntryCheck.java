@@ -5,7 +5,6 @@ import io.metacache.codec.CorruptEntryException;
 import io.metacache.codec.EntryCodec;
 import io.metacache.key.CacheKey;
 import io.metacache.key.FileIdentity;
-import io.metacache.key.Fingerprint;
 import io.metacache.stats.StatsCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The two checks every entry found in any tier passes before it is served: its bytes decode
  * (corrupt bytes are a counted miss and never reach the caller), and it still describes the file
- * as it is now (size, mtime, fingerprint), else its key leaves every tier.
+ * as it is now, else its key leaves every tier: the fingerprint and size always, and the mtime too
+ * for an entry of {@link io.metacache.key.KeyScope#FILE} (one file's result, which may hold its
+ * times). An entry shared by copies of a content ({@code NAME}, {@code CONTENT}) holds only what
+ * the bytes (and the name, which is in its key) give, so any file with that fingerprint is
+ * described by it.
  */
 final class EntryCheck {
   private static final Logger LOG = LoggerFactory.getLogger(EntryCheck.class);
@@ -47,8 +50,9 @@ final class EntryCheck {
     if (identity == null) {
       return true;
     }
-    if (identity.matches(entry.size(), entry.mtimeNanos(),
-        new Fingerprint(entry.fingerprintHigh(), entry.fingerprintLow()))) {
+    if (entry.scope().perFile()
+        ? identity.matches(entry.size(), entry.mtimeNanos(), entry.fingerprintHigh(), entry.fingerprintLow())
+        : identity.matchesContent(entry.size(), entry.fingerprintHigh(), entry.fingerprintLow())) {
       return true;
     }
     remover.removeEverywhere(key.high(), key.low());

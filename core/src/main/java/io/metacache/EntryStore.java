@@ -5,6 +5,7 @@ import io.metacache.codec.EntryCodec;
 import io.metacache.codec.EntryLayout;
 import io.metacache.key.CacheKey;
 import io.metacache.key.FileIdentity;
+import io.metacache.key.KeyScope;
 import io.metacache.key.Profiles;
 import io.metacache.memory.MemoryTier;
 import io.metacache.stats.StatsCounter;
@@ -64,7 +65,9 @@ final class EntryStore {
     }
     Profiles.validate(profile);
     FileIdentity identity = identities.identify(file);
-    store(CacheKey.of(identity.fingerprint(), profile), identity, profile, metadata, 0, ttl, ANY_GENERATION);
+    // A put's metadata is the caller's, about this file: per file, as an extractor that declares nothing.
+    store(CacheKey.of(identity.fingerprint(), profile, KeyScope.FILE, identity.path()), identity, profile,
+        ExtractorInputs.file(), metadata, 0, ttl, ANY_GENERATION);
   }
 
   /**
@@ -72,9 +75,10 @@ final class EntryStore {
    * lock, so that two writers of one key reach the memory tier and the pipeline in the same
    * order. An extraction passes the generation it saw before its lookup: if the stripe changed
    * since and a newer write of the key is held, that write wins and is returned instead.
+   * {@code metadata} holds no path field of {@code inputs}: they are recomputed at lookup.
    */
-  CacheEntry store(CacheKey key, FileIdentity identity, String profile, Map<String, Object> metadata,
-      long extractionNanos, Duration ttl, long generationSeen) {
+  CacheEntry store(CacheKey key, FileIdentity identity, String profile, ExtractorInputs inputs,
+      Map<String, Object> metadata, long extractionNanos, Duration ttl, long generationSeen) {
     long start = System.nanoTime();
     long now = clock.getAsLong();
     long expiresAt = ttl.isZero() ? 0 : now + ttl.toMillis();
@@ -89,8 +93,10 @@ final class EntryStore {
         .cachedAtMillis(now)
         .expiresAtMillis(expiresAt)
         .lastAccessMillis(now)
+        .scope(inputs.scope())
+        .pathFieldBits(inputs.pathFieldBits())
         .build();
-    identities.sawProfile(profile);
+    identities.sawProfile(profile, inputs.scope());
     return write(key, identity, entry, generationSeen, start);
   }
 

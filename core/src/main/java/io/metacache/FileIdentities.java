@@ -4,6 +4,7 @@ import io.metacache.key.CacheKey;
 import io.metacache.key.FileIdentity;
 import io.metacache.key.Fingerprint;
 import io.metacache.key.Fingerprinter;
+import io.metacache.key.KeyScope;
 import io.metacache.key.PathIndex;
 import io.metacache.stats.StatsCounter;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,12 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Files' identities through the stat fast path ({@link PathIndex}: an unchanged file's fingerprint
  * from one {@code stat}; a file written in the same timestamp tick as its last record is
  * re-hashed), shared with the other processes through the memory tier's stat records when it is
- * shared, and the profiles this cache has stored, from which the keys of a file's entries are
- * derived (keys are content-addressed: fingerprint plus profile).
+ * shared, and the profiles (with the key scopes) this cache has stored, from which the keys of a
+ * file's entries are derived (keys are content-addressed: fingerprint plus profile, plus the path
+ * or the file name for the scopes that have them: {@link KeyScope}).
  */
 final class FileIdentities {
   private final PathIndex pathIndex;
-  private final Set<String> profilesSeen = ConcurrentHashMap.newKeySet();
+  /** Profile to the bits (1 << {@link KeyScope#code()}) of the scopes stored under it. */
+  private final ConcurrentHashMap<String, Integer> profilesSeen = new ConcurrentHashMap<>();
   /** Profiles stored under by any process of the directory when the memory tier is shared, else null. */
   private final SharedProfiles sharedProfiles;
   private final KeyRemover remover;
@@ -40,28 +44,35 @@ final class FileIdentities {
   }
 
   /**
-   * The file's identity; if its content changed since the cache last saw it, the entries of the
-   * old content (every profile seen) leave every tier now. They could never be served (keys are
-   * content-addressed), but they would linger in Redis, disk and SQLite until their TTL.
+   * The file's identity; if its content changed since the cache last saw it, the per-file entries
+   * ({@link KeyScope#FILE}) of the old content (every profile seen) leave every tier now. They
+   * could never be served (keys are content-addressed), but they would linger in Redis, disk and
+   * SQLite until their TTL. Entries shared by copies of the old content ({@code NAME},
+   * {@code CONTENT}) stay: other files may have that content, and they are never stale.
    */
   FileIdentity identify(Path file) throws IOException {
     FileIdentity before = pathIndex.recorded(file).orElse(null);
     FileIdentity now = pathIndex.lookup(file);
     if (before != null && before != now && !before.fingerprint().equals(now.fingerprint())) {
       int n = 0;
-      for (String profile : profilesSeen) {
-        CacheKey old = CacheKey.of(before.fingerprint(), profile);
-        remover.removeEverywhere(old.high(), old.low());
-        n++;
+      for (Map.Entry<String, Integer> seen : profilesSeen.entrySet()) {
+        if ((seen.getValue() & bit(KeyScope.FILE)) != 0) {
+          CacheKey old = CacheKey.of(before.fingerprint(), seen.getKey(), KeyScope.FILE, before.path());
+          remover.removeEverywhere(old.high(), old.low());
+          n++;
+        }
       }
       stats.recordInvalidations(n);
     }
     return now;
   }
 
-  /** Notes a profile stored under, so that invalidating a file finds its entry of that profile. */
-  void sawProfile(String profile) {
-    profilesSeen.add(profile);
+  /** Notes a profile and scope stored under, so that invalidating a file finds its entry of that profile. */
+  void sawProfile(String profile, KeyScope scope) {
+    Integer bits = profilesSeen.get(profile);
+    if (bits == null || (bits & bit(scope)) == 0) {
+      profilesSeen.merge(profile, bit(scope), (a, b) -> a | b);
+    }
     if (sharedProfiles != null) {
       sharedProfiles.register(profile); // before the memory tier: see SharedProfiles
     }
@@ -72,10 +83,38 @@ final class FileIdentities {
    * process of the directory has (their entries may not be in SQLite yet).
    */
   Set<String> profilesSeen() {
-    if (sharedProfiles != null) {
-      profilesSeen.addAll(sharedProfiles.all());
+    if (sharedProfiles == null) {
+      return profilesSeen.keySet();
     }
-    return profilesSeen;
+    Set<String> all = new java.util.LinkedHashSet<>(profilesSeen.keySet());
+    all.addAll(sharedProfiles.all());
+    return all;
+  }
+
+  /**
+   * Every scope, those this cache has stored under for {@code profile} first: the order in which a
+   * lookup without an extractor (which does not say its scope) tries the keys of a file.
+   */
+  KeyScope[] lookupOrder(String profile) {
+    int bits = profilesSeen.getOrDefault(profile, 0);
+    KeyScope[] all = KeyScope.values();
+    KeyScope[] order = new KeyScope[all.length];
+    int n = 0;
+    for (KeyScope s : all) {
+      if ((bits & bit(s)) != 0) {
+        order[n++] = s;
+      }
+    }
+    for (KeyScope s : all) {
+      if ((bits & bit(s)) == 0) {
+        order[n++] = s;
+      }
+    }
+    return order;
+  }
+
+  private static int bit(KeyScope scope) {
+    return 1 << scope.code();
   }
 
   /** The file's last recorded fingerprint and, if it exists, its current one (when different). */

@@ -3,6 +3,7 @@ package io.metacache;
 import io.metacache.codec.CacheEntry;
 import io.metacache.key.CacheKey;
 import io.metacache.key.Fingerprint;
+import io.metacache.key.KeyScope;
 import io.metacache.key.Profiles;
 import io.metacache.spi.PathIndexedTier;
 import io.metacache.spi.Tier;
@@ -37,16 +38,24 @@ final class Invalidation {
 
   /**
    * Every entry of {@code file}: its current and last recorded fingerprints under every profile
-   * seen, plus the keys the tiers that index paths hold for it ({@link MetaCache#invalidate(Path)}).
+   * seen, in every key scope (an entry shared with copies of the content goes too: the next
+   * lookup of any copy extracts again), plus the keys the tiers that index paths hold for it
+   * ({@link MetaCache#invalidate(Path)}). Counted as one invalidation per (fingerprint, profile)
+   * and per further key a tier listed.
    */
   void file(Path file) throws IOException {
     List<Fingerprint> fingerprints = identities.fingerprintsOf(file);
     Set<CacheKey> keys = new LinkedHashSet<>();
+    int counted = 0;
     for (Fingerprint fp : fingerprints) {
       for (String profile : identities.profilesSeen()) {
-        keys.add(CacheKey.of(fp, profile));
+        for (KeyScope scope : KeyScope.values()) {
+          keys.add(CacheKey.of(fp, profile, scope, absolute(file)));
+        }
+        counted++;
       }
     }
+    int derived = keys.size();
     String path = file.toAbsolutePath().normalize().toString();
     List<Tier> lowerTiers = parts.tiers().lower;
     TierReadGuard[] guards = parts.tiers().guards;
@@ -66,19 +75,28 @@ final class Invalidation {
       remover.removeEverywhere(key.high(), key.low());
     }
     identities.forget(file);
-    parts.stats().recordInvalidations(keys.size());
+    parts.stats().recordInvalidations(counted + keys.size() - derived);
   }
 
-  /** The entry of {@code file} under {@code profile}, of its current and last recorded content. */
+  /**
+   * The entry of {@code file} under {@code profile}, of its current and last recorded content, in
+   * every key scope; one invalidation per fingerprint.
+   */
   void file(Path file, String profile) throws IOException {
     Profiles.validate(profile);
     int n = 0;
     for (Fingerprint fp : identities.fingerprintsOf(file)) {
-      CacheKey key = CacheKey.of(fp, profile);
-      remover.removeEverywhere(key.high(), key.low());
+      for (KeyScope scope : KeyScope.values()) {
+        CacheKey key = CacheKey.of(fp, profile, scope, absolute(file));
+        remover.removeEverywhere(key.high(), key.low());
+      }
       n++;
     }
     parts.stats().recordInvalidations(n);
+  }
+
+  private static Path absolute(Path file) {
+    return file.toAbsolutePath().normalize();
   }
 
   /** One key, counted as an invalidation. */

@@ -5,6 +5,7 @@ import io.metacache.codec.CorruptEntryException;
 import io.metacache.codec.EntryCodec;
 import io.metacache.key.CacheKey;
 import io.metacache.key.FileIdentity;
+import io.metacache.key.KeyScope;
 import io.metacache.key.Profiles;
 import io.metacache.memory.MemoryTier;
 import io.metacache.spi.Tier;
@@ -15,6 +16,8 @@ import io.metacache.writebehind.WriteBehindPipeline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,14 +93,33 @@ final class TieredLookup {
     this.ttl = ttl;
   }
 
-  /** The current entry of {@code file} under {@code profile}, or null; records the request's outcome. */
+  /**
+   * The current entry of {@code file} under {@code profile}, or null; records the request's
+   * outcome. Without an extractor the key scope is unknown: each scope's key is asked in turn,
+   * those this cache has stored under first, as one request. An entry shared by copies comes back
+   * as this file's: its path, size and mtime, and its path fields in the metadata.
+   */
   CacheEntry getEntry(Path file, String profile) throws IOException {
     long start = System.nanoTime();
     Profiles.validate(profile);
     FileIdentity identity = identities.identify(file);
-    CacheEntry entry = lookup(CacheKey.of(identity.fingerprint(), profile), identity);
+    stats.recordRequest();
+    CacheEntry entry = null;
+    for (KeyScope scope : identities.lookupOrder(profile)) {
+      entry = lookup(CacheKey.of(identity.fingerprint(), profile, scope, identity.path()), identity);
+      if (entry != null) {
+        break;
+      }
+    }
     if (entry == null) {
       stats.recordMiss();
+    } else if (!entry.scope().perFile()) {
+      entry = entry.toBuilder()
+          .path(identity.path().toString())
+          .size(identity.stat().size())
+          .mtimeNanos(identity.stat().mtimeNanos())
+          .metadata(withPathFields(entry, identity))
+          .build();
     }
     stats.recordGetLatency(System.nanoTime() - start);
     return entry;
@@ -106,6 +128,7 @@ final class TieredLookup {
   /** The entry under a named key, or null; records a hit or a miss. */
   CacheEntry getNamed(CacheKey key) {
     long start = System.nanoTime();
+    stats.recordRequest();
     CacheEntry entry = lookup(key, null);
     if (entry == null) {
       stats.recordMiss();
@@ -114,20 +137,27 @@ final class TieredLookup {
     return entry;
   }
 
-  /** {@link MetaCache#get(Path, String, Extractor)}: the cached metadata, else extracted once and stored. */
+  /**
+   * {@link MetaCache#get(Path, String, Extractor)}: the cached metadata, else extracted once and
+   * stored, under the key the extractor's {@link ExtractorInputs} call for. Its path fields are
+   * taken out before the store and put back, this file's own, on every answer.
+   */
   Map<String, Object> getOrExtract(Path file, String profile, Extractor extractor) throws IOException {
     Objects.requireNonNull(extractor, "extractor");
+    ExtractorInputs inputs = Objects.requireNonNull(extractor.inputs(), "extractor.inputs() returned null");
     long start = System.nanoTime();
     Profiles.validate(profile);
     FileIdentity identity = identities.identify(file);
-    CacheKey key = CacheKey.of(identity.fingerprint(), profile);
+    CacheKey key = CacheKey.of(identity.fingerprint(), profile, inputs.scope(), identity.path());
     // Read before the lookup: a put or invalidation after it bumps the generation, and the
     // extraction's store then yields to a put made meanwhile instead of overwriting it.
     long generationSeen = stripes.generation(KeyStripes.stripe(key.high(), key.low()));
+    stats.recordRequest();
     CacheEntry entry = lookup(key, identity);
     if (entry != null) {
+      Map<String, Object> metadata = withPathFields(entry, identity);
       stats.recordGetLatency(System.nanoTime() - start);
-      return entry.metadata();
+      return metadata;
     }
     stats.recordMiss();
     CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
@@ -139,10 +169,10 @@ final class TieredLookup {
         if (metadata == null) {
           throw new IllegalStateException("extractor returned null for " + identity.path());
         }
-        CacheEntry stored = store.store(key, identity, profile, metadata, System.nanoTime() - extractStart, ttl,
-            generationSeen);
+        CacheEntry stored = store.store(key, identity, profile, inputs, withoutPathFields(metadata, inputs),
+            System.nanoTime() - extractStart, ttl, generationSeen);
         mine.complete(stored);
-        return stored.metadata();
+        return withPathFields(stored, identity);
       } catch (IOException | RuntimeException | Error e) {
         mine.completeExceptionally(e);
         throw e;
@@ -152,7 +182,7 @@ final class TieredLookup {
       }
     }
     try {
-      return shared.get().metadata();
+      return withPathFields(shared.get(), identity);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the extraction of " + identity.path(), e);
@@ -173,9 +203,37 @@ final class TieredLookup {
     }
   }
 
-  /** One request: records a hit of the tier that answers; the caller records the miss on null. */
+  /**
+   * The entry's metadata as {@code identity}'s file sees it: its path fields (from the lookup's
+   * stat, and one attribute read for the others) ahead of the stored fields; the stored map itself
+   * when the entry has none.
+   */
+  private static Map<String, Object> withPathFields(CacheEntry entry, FileIdentity identity) throws IOException {
+    int bits = entry.pathFieldBits();
+    if (bits == 0) {
+      return entry.metadata();
+    }
+    Map<String, Object> content = entry.metadata();
+    Map<String, Object> all = new LinkedHashMap<>(2 * (content.size() + Integer.bitCount(bits)));
+    PathField.put(bits, identity.path(), identity.stat().size(), identity.stat().mtimeNanos(), all);
+    all.putAll(content);
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** The extractor's result without the path fields it declared (they are never stored). */
+  private static Map<String, Object> withoutPathFields(Map<String, Object> metadata, ExtractorInputs inputs) {
+    if (inputs.pathFieldBits() == 0) {
+      return metadata;
+    }
+    Map<String, Object> content = new LinkedHashMap<>(metadata);
+    for (PathField f : inputs.pathFields()) {
+      content.remove(f.key());
+    }
+    return content;
+  }
+
+  /** One key of a request: records a hit of the tier that answers; the caller records the request, and the miss on null. */
   private CacheEntry lookup(CacheKey key, FileIdentity identity) {
-    stats.recordRequest();
     long hi = key.high();
     long lo = key.low();
     // With lower tiers, a hit there is promoted. The generation must be read before the pending

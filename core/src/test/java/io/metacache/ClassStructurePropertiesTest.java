@@ -166,6 +166,12 @@ class ClassStructurePropertiesTest {
         assertThat(cache.get(file, "basic")).contains(Map.of("k", "v"));
         return cache;
       }),
+      Map.entry(ExtractorInputs.class, (dir, file) -> {
+        ExtractorInputs inputs = ExtractorInputs.contentAndName(PathField.SIZE, PathField.OWNER);
+        assertThat(inputs.scope()).isEqualTo(io.metacache.key.KeyScope.NAME);
+        assertThat(inputs.pathFields()).containsExactly(PathField.SIZE, PathField.OWNER);
+        return inputs;
+      }),
       Map.entry(KeyValueCache.class, (dir, file) -> {
         try (MetaCache cache = memoryOnlyCache(dir)) {
           KeyValueCache kv = KeyValueCache.of(cache);

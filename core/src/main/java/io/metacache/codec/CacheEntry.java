@@ -1,5 +1,6 @@
 package io.metacache.codec;
 
+import io.metacache.key.KeyScope;
 import java.util.Collections;
 import java.util.Map;
 
@@ -7,11 +8,18 @@ import java.util.Map;
  * One cached extraction result: which file (path, fingerprint, size, mtime), under which
  * extraction profile, the metadata extracted, and bookkeeping (timings, expiry, access, storage).
  *
+ * <p>The {@link #scope()} says which files the entry is shared by and how it is checked against
+ * a file ({@link KeyScope}); {@link #pathFieldBits()} names the metadata fields that are not
+ * stored but recomputed for each file at lookup ({@code io.metacache.PathField}). For an entry
+ * shared by several files, path, size and mtime are those of the file it was extracted from.
+ *
  * <p>Immutable. Metadata is an unmodifiable deep copy checked by {@link MetadataValidator};
  * {@code byte[]} values inside it are shared with every reader and must not be modified.
  * Equality covers every field, comparing metadata with {@link MetadataEquality}.
  */
 public final class CacheEntry {
+  /** Every path-field bit defined (six fields). */
+  static final int MAX_PATH_FIELD_BITS = 0x3F;
   private final String path;
   private final long fingerprintHigh;
   private final long fingerprintLow;
@@ -25,6 +33,8 @@ public final class CacheEntry {
   private final long accessCount;
   private final long lastAccessMillis;
   private final float compressionRatio;
+  private final KeyScope scope;
+  private final int pathFieldBits;
 
   private CacheEntry(Builder b, Map<String, Object> checkedMetadata) {
     this.path = b.path;
@@ -40,6 +50,8 @@ public final class CacheEntry {
     this.accessCount = b.accessCount;
     this.lastAccessMillis = b.lastAccessMillis;
     this.compressionRatio = b.compressionRatio;
+    this.scope = b.scope;
+    this.pathFieldBits = b.pathFieldBits;
   }
 
   /** A builder with every field unset (metadata empty, compression ratio 1.0). */
@@ -117,6 +129,19 @@ public final class CacheEntry {
     return compressionRatio;
   }
 
+  /** Which files share this entry and how it is checked; {@link KeyScope#FILE} unless set. */
+  public KeyScope scope() {
+    return scope;
+  }
+
+  /**
+   * Bits of the path fields ({@code io.metacache.PathField#bit()}) recomputed per file at lookup
+   * and not held in {@link #metadata()}; 0 for an entry of scope {@link KeyScope#FILE}.
+   */
+  public int pathFieldBits() {
+    return pathFieldBits;
+  }
+
   /** True if the entry has an expiry and {@code nowMillis} has reached it. */
   public boolean isExpired(long nowMillis) {
     return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
@@ -161,6 +186,8 @@ public final class CacheEntry {
         && accessCount == e.accessCount
         && lastAccessMillis == e.lastAccessMillis
         && Float.floatToIntBits(compressionRatio) == Float.floatToIntBits(e.compressionRatio)
+        && scope == e.scope
+        && pathFieldBits == e.pathFieldBits
         && path.equals(e.path)
         && profile.equals(e.profile)
         && MetadataEquality.equals(metadata, e.metadata);
@@ -178,6 +205,8 @@ public final class CacheEntry {
     h = 31 * h + Long.hashCode(accessCount);
     h = 31 * h + Long.hashCode(lastAccessMillis);
     h = 31 * h + Float.floatToIntBits(compressionRatio);
+    h = 31 * h + scope.hashCode();
+    h = 31 * h + pathFieldBits;
     h = 31 * h + path.hashCode();
     h = 31 * h + profile.hashCode();
     return 31 * h + MetadataEquality.hashCode(metadata);
@@ -191,7 +220,8 @@ public final class CacheEntry {
         + ", metadataKeys=" + metadata.keySet()
         + ", extractionTimeNanos=" + extractionTimeNanos + ", cachedAtMillis=" + cachedAtMillis
         + ", expiresAtMillis=" + expiresAtMillis + ", accessCount=" + accessCount
-        + ", lastAccessMillis=" + lastAccessMillis + ", compressionRatio=" + compressionRatio + '}';
+        + ", lastAccessMillis=" + lastAccessMillis + ", compressionRatio=" + compressionRatio
+        + ", scope=" + scope + ", pathFieldBits=" + pathFieldBits + '}';
   }
 
   /** Builds a {@link CacheEntry}; each setter checks its argument. Not thread-safe. */
@@ -210,6 +240,8 @@ public final class CacheEntry {
     private long accessCount;
     private long lastAccessMillis;
     private float compressionRatio = 1.0f;
+    private KeyScope scope = KeyScope.FILE;
+    private int pathFieldBits;
 
     private Builder() {}
 
@@ -227,6 +259,8 @@ public final class CacheEntry {
       accessCount = e.accessCount;
       lastAccessMillis = e.lastAccessMillis;
       compressionRatio = e.compressionRatio;
+      scope = e.scope;
+      pathFieldBits = e.pathFieldBits;
     }
 
     /** The file path (required, non-empty). */
@@ -309,10 +343,30 @@ public final class CacheEntry {
       return this;
     }
 
+    /** Which files share the entry ({@link KeyScope#FILE} by default). */
+    public Builder scope(KeyScope value) {
+      if (value == null) {
+        throw new IllegalArgumentException("scope must not be null");
+      }
+      this.scope = value;
+      return this;
+    }
+
+    /** Bits of the path fields recomputed at lookup: bits 0-5 only ({@code docs/format.md}). */
+    public Builder pathFieldBits(int value) {
+      if ((value & ~MAX_PATH_FIELD_BITS) != 0) {
+        throw new IllegalArgumentException("pathFieldBits: only bits 0-5 are defined, got 0x"
+            + Integer.toHexString(value));
+      }
+      this.pathFieldBits = value;
+      return this;
+    }
+
     /**
      * Builds the entry.
      *
-     * @throws IllegalArgumentException if path or profile is missing or metadata is not JSON-like
+     * @throws IllegalArgumentException if path or profile is missing, metadata is not JSON-like,
+     *     or a {@link KeyScope#FILE} entry names path fields
      */
     public CacheEntry build() {
       if (path == null) {
@@ -320,6 +374,10 @@ public final class CacheEntry {
       }
       if (profile == null) {
         throw new IllegalArgumentException("profile is required");
+      }
+      if (scope == KeyScope.FILE && pathFieldBits != 0) {
+        throw new IllegalArgumentException("an entry of scope FILE has no path fields (its metadata is the"
+            + " file's own); got pathFieldBits 0x" + Integer.toHexString(pathFieldBits));
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> checked = metadataChecked

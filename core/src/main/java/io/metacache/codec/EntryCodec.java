@@ -6,6 +6,7 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
 import io.metacache.codec.CorruptEntryException.Reason;
+import io.metacache.key.KeyScope;
 import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
@@ -163,8 +164,8 @@ public final class EntryCodec {
     INT_LE.set(h, EntryLayout.MAGIC_OFFSET, EntryLayout.MAGIC);
     h[EntryLayout.VERSION_OFFSET] = EntryLayout.VERSION;
     h[EntryLayout.FLAGS_OFFSET] = (byte) flags;
-    h[EntryLayout.RESERVED_OFFSET] = 0;
-    h[EntryLayout.RESERVED_OFFSET + 1] = 0;
+    h[EntryLayout.SCOPE_OFFSET] = (byte) e.scope().code();
+    h[EntryLayout.PATH_FIELDS_OFFSET] = (byte) e.pathFieldBits();
     LONG_LE.set(h, EntryLayout.FINGERPRINT_HIGH_OFFSET, e.fingerprintHigh());
     LONG_LE.set(h, EntryLayout.FINGERPRINT_LOW_OFFSET, e.fingerprintLow());
     LONG_LE.set(h, EntryLayout.FILE_SIZE_OFFSET, e.size());
@@ -333,6 +334,8 @@ public final class EntryCodec {
         .accessCount(b.getLong(offset + EntryLayout.ACCESS_COUNT_OFFSET, LE))
         .lastAccessMillis(b.getLong(offset + EntryLayout.LAST_ACCESS_OFFSET, LE))
         .compressionRatio(b.getFloat(offset + EntryLayout.COMPRESSION_RATIO_OFFSET, LE))
+        .scope(KeyScope.ofCode(b.getByte(offset + EntryLayout.SCOPE_OFFSET)))
+        .pathFieldBits(b.getByte(offset + EntryLayout.PATH_FIELDS_OFFSET) & 0xFF)
         .trustedMetadata(metadata)
         .build();
   }
@@ -383,10 +386,10 @@ public final class EntryCodec {
       throw new CorruptEntryException(Reason.BAD_MAGIC, String.format("magic is 0x%08x, expected"
           + " 0x%08x (\"MCEN\")", b.getInt(offset, LE), EntryLayout.MAGIC));
     }
-    if (length >= 5 && b.getByte(offset + EntryLayout.VERSION_OFFSET) != EntryLayout.VERSION) {
+    byte version = length >= 5 ? b.getByte(offset + EntryLayout.VERSION_OFFSET) : EntryLayout.VERSION;
+    if (version != EntryLayout.VERSION && version != EntryLayout.VERSION_1) {
       throw new CorruptEntryException(Reason.UNSUPPORTED_VERSION, "layout version "
-          + (b.getByte(offset + EntryLayout.VERSION_OFFSET) & 0xFF) + ", this reader knows "
-          + EntryLayout.VERSION);
+          + (version & 0xFF) + ", this reader knows " + EntryLayout.VERSION_1 + " and " + EntryLayout.VERSION);
     }
     if (length < EntryLayout.HEADER_LENGTH) {
       throw new CorruptEntryException(Reason.TRUNCATED, length + " bytes, the header alone needs "
@@ -397,10 +400,18 @@ public final class EntryCodec {
       throw new CorruptEntryException(Reason.CHECKSUM_MISMATCH, "header checksum mismatch");
     }
     int flags = b.getByte(offset + EntryLayout.FLAGS_OFFSET) & 0xFF;
-    if ((flags & ~EntryLayout.KNOWN_FLAGS) != 0
-        || b.getShort(offset + EntryLayout.RESERVED_OFFSET, LE) != 0) {
+    if ((flags & ~EntryLayout.KNOWN_FLAGS) != 0) {
       throw new CorruptEntryException(Reason.BAD_HEADER, "unknown flags 0x"
           + Integer.toHexString(flags) + " or reserved bits set");
+    }
+    int scope = b.getByte(offset + EntryLayout.SCOPE_OFFSET) & 0xFF;
+    int pathFields = b.getByte(offset + EntryLayout.PATH_FIELDS_OFFSET) & 0xFF;
+    if (version == EntryLayout.VERSION_1 ? (scope | pathFields) != 0
+        : scope > KeyScope.CONTENT.code() || (pathFields & ~CacheEntry.MAX_PATH_FIELD_BITS) != 0
+            || (scope == KeyScope.FILE.code() && pathFields != 0)) {
+      throw new CorruptEntryException(Reason.BAD_HEADER, "version " + version + " key scope " + scope
+          + " and path fields 0x" + Integer.toHexString(pathFields) + " are not a valid pair"
+          + " (version 1: both reserved, zero)");
     }
     boolean compressed = (flags & EntryLayout.FLAG_COMPRESSED) != 0;
     boolean dictionary = (flags & EntryLayout.FLAG_DICTIONARY) != 0;

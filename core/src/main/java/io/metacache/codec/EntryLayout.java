@@ -1,7 +1,7 @@
 package io.metacache.codec;
 
 /**
- * Descriptor of the binary entry layout, version 1 (specified in {@code docs/format.md}).
+ * Descriptor of the binary entry layout, version 2 (specified in {@code docs/format.md}).
  *
  * <p>An encoded entry is a fixed 104-byte header followed by a body. All integers are
  * little-endian. The header carries everything a tier needs without decoding the body
@@ -9,9 +9,11 @@ package io.metacache.codec;
  *
  * <pre>
  *   0  magic              u32   'M','C','E','N' (0x4E45434D read little-endian)
- *   4  version            u8    1
+ *   4  version            u8    2 (1 is still read: bytes 6-7 were reserved, zero)
  *   5  flags              u8    bit0 body compressed (zstd), bit1 compressed with a dictionary
- *   6  reserved           u16   0
+ *   6  key scope          u8    0 file (path in key; size+mtime checked), 1 name, 2 content
+ *   7  path fields        u8    bits 0-5: size, modified, created, accessed, permissions, owner,
+ *                               recomputed per file at lookup, not in the body; 0 for scope 0
  *   8  fingerprint high   i64
  *  16  fingerprint low    i64
  *  24  file size          i64   bytes
@@ -38,13 +40,18 @@ package io.metacache.codec;
 public final class EntryLayout {
   /** Magic number as read by a little-endian 32-bit load of "MCEN". */
   public static final int MAGIC = 0x4E45434D;
-  /** The current (and only) layout version. */
-  public static final byte VERSION = 1;
+  /** The layout version writers emit. */
+  public static final byte VERSION = 2;
+  /** The first layout version, still read: bytes 6-7 reserved (zero), so scope file, no path fields. */
+  public static final byte VERSION_1 = 1;
 
   public static final int MAGIC_OFFSET = 0;
   public static final int VERSION_OFFSET = 4;
   public static final int FLAGS_OFFSET = 5;
-  public static final int RESERVED_OFFSET = 6;
+  /** Key scope ({@code io.metacache.key.KeyScope#code()}), u8; in version 1 the reserved u16's low byte. */
+  public static final int SCOPE_OFFSET = 6;
+  /** Path-field bits, u8; in version 1 the reserved u16's high byte. */
+  public static final int PATH_FIELDS_OFFSET = 7;
   public static final int FINGERPRINT_HIGH_OFFSET = 8;
   public static final int FINGERPRINT_LOW_OFFSET = 16;
   public static final int FILE_SIZE_OFFSET = 24;

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Objects;
 import net.openhft.hashing.LongTupleHashFunction;
 
@@ -11,9 +12,14 @@ import net.openhft.hashing.LongTupleHashFunction;
  * The 128-bit key an entry is stored under in every tier.
  *
  * <p>A file key is XXH3-128 (seed 0) of the fingerprint's 16 bytes (big-endian, high half first)
- * followed by the profile's bytes ({@link #of}). The fingerprint has a fixed width, so the hash
- * input determines both parts and distinct (fingerprint, profile) pairs differ in input; they
- * share a key only through an XXH3 collision. A name key ({@link #ofName}) for the generic
+ * followed by the profile's bytes: the key of {@link KeyScope#CONTENT} ({@link #of(Fingerprint,
+ * String)}). The keys of the other scopes ({@link #of(Fingerprint, String, KeyScope, Path)}) append
+ * a zero byte, a scope byte ({@code 'P'} for {@link KeyScope#FILE}, {@code 'N'} for
+ * {@link KeyScope#NAME}) and the UTF-8 bytes of the absolute path or of the file name (an unpaired
+ * surrogate as {@code '?'}, as {@link String#getBytes} writes it). The fingerprint has a fixed
+ * width and a profile never holds a zero byte, so the input determines every part and distinct
+ * (fingerprint, profile, scope, path or name) tuples differ in input; they share a key only
+ * through an XXH3 collision. A name key ({@link #ofName}) for the generic
  * key/value API is XXH3-128 of the name's UTF-8 bytes under a different seed. The top bit of
  * {@link #high()} is the domain (clear: file key, set: name key), so the two kinds never collide
  * by construction.
@@ -54,6 +60,75 @@ public record CacheKey(long high, long low) {
     long[] result = scratch.result;
     FILE_HASH.hashBytes(input, 0, BYTES + length, result);
     return new CacheKey(result[1] & ~NAME_BIT, result[0]);
+  }
+
+  /**
+   * Returns the key of a file's entry under {@code profile} in {@code scope}: {@link #of(Fingerprint,
+   * String)} for {@link KeyScope#CONTENT}, else with {@code file}'s path ({@link KeyScope#FILE}) or
+   * last element ({@link KeyScope#NAME}) appended. {@code file} must be absolute and normalized (as
+   * {@link FileIdentity#path()} is), so that one file has one key whatever the working directory.
+   * Allocates nothing but the key once the thread has hashed a path this long.
+   *
+   * @throws IllegalArgumentException if {@code profile} is not valid, or {@code file} is not absolute
+   */
+  public static CacheKey of(Fingerprint fingerprint, String profile, KeyScope scope, Path file) {
+    Objects.requireNonNull(scope, "scope");
+    if (scope == KeyScope.CONTENT) {
+      return of(fingerprint, profile);
+    }
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(file, "file");
+    Profiles.validate(profile);
+    if (!file.isAbsolute()) {
+      throw new IllegalArgumentException("a file key needs an absolute path, got " + file);
+    }
+    String path = file.toString(); // cached by the default file system's paths
+    int from = 0;
+    if (scope == KeyScope.NAME) {
+      from = path.lastIndexOf(file.getFileSystem().getSeparator()) + 1;
+    }
+    int length = profile.length();
+    int prefix = BYTES + length + 2;
+    HashScratch scratch = HashScratch.get();
+    byte[] input = scratch.wide(prefix + 3 * (path.length() - from));
+    LONG_BE.set(input, 0, fingerprint.high());
+    LONG_BE.set(input, 8, fingerprint.low());
+    for (int i = 0; i < length; i++) {
+      input[BYTES + i] = (byte) profile.charAt(i);
+    }
+    input[BYTES + length] = 0;
+    input[BYTES + length + 1] = scope == KeyScope.FILE ? (byte) 'P' : (byte) 'N';
+    int end = utf8(path, from, input, prefix);
+    long[] result = scratch.result;
+    FILE_HASH.hashBytes(input, 0, end, result);
+    return new CacheKey(result[1] & ~NAME_BIT, result[0]);
+  }
+
+  /** Writes {@code s[from..]} as UTF-8 at {@code out[at]} (unpaired surrogates as '?'); returns the end. */
+  private static int utf8(String s, int from, byte[] out, int at) {
+    int n = s.length();
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        out[at++] = (byte) c;
+      } else if (c < 0x800) {
+        out[at++] = (byte) (0xC0 | (c >> 6));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        out[at++] = (byte) (0xF0 | (cp >> 18));
+        out[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (cp & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        out[at++] = (byte) '?';
+      } else {
+        out[at++] = (byte) (0xE0 | (c >> 12));
+        out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return at;
   }
 
   /**

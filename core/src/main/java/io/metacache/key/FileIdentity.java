@@ -25,4 +25,18 @@ public record FileIdentity(Path path, FileStat stat, Fingerprint fingerprint) {
     return stat.size() == size && stat.mtimeNanos() == mtimeNanos
         && fingerprint.equals(entryFingerprint);
   }
+
+  /** {@link #matches(long, long, Fingerprint)} without building the entry's fingerprint. */
+  public boolean matches(long size, long mtimeNanos, long fingerprintHigh, long fingerprintLow) {
+    return stat.mtimeNanos() == mtimeNanos && matchesContent(size, fingerprintHigh, fingerprintLow);
+  }
+
+  /**
+   * Returns whether an entry recorded with this size and fingerprint describes this file's content,
+   * whatever its mtime: the check of entries shared by copies ({@link KeyScope#NAME},
+   * {@link KeyScope#CONTENT}).
+   */
+  public boolean matchesContent(long size, long fingerprintHigh, long fingerprintLow) {
+    return stat.size() == size && fingerprint.high() == fingerprintHigh && fingerprint.low() == fingerprintLow;
+  }
 }

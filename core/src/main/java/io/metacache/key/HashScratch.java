@@ -20,12 +20,24 @@ final class HashScratch {
   final long[] result = new long[2];
   /** Room for a fingerprint and the longest profile. */
   final byte[] bytes = new byte[16 + Profiles.MAX_LENGTH];
+  /** Grows to the longest key input with a path or file name this thread has hashed. */
+  private byte[] wide = new byte[512];
   private ByteBuffer direct;
 
   private HashScratch() {}
 
   static HashScratch get() {
     return LOCAL.get();
+  }
+
+  /** Returns a byte array of at least {@code capacity} bytes, kept for the thread's next keys. */
+  byte[] wide(int capacity) {
+    byte[] b = wide;
+    if (b.length < capacity) {
+      b = new byte[Math.max(capacity, b.length * 2)];
+      wide = b;
+    }
+    return b;
   }
 
   /** Returns this thread's direct buffer (little-endian) with at least {@code capacity} bytes. */

@@ -56,7 +56,7 @@ class CorruptEntryTest {
   @Test
   void wrongVersion() {
     byte[] b = codec.encode(small);
-    b[EntryLayout.VERSION_OFFSET] = 2;
+    b[EntryLayout.VERSION_OFFSET] = 3;
     assertCorrupt(b, Reason.UNSUPPORTED_VERSION);
     b[EntryLayout.VERSION_OFFSET] = 0;
     assertCorrupt(b, Reason.UNSUPPORTED_VERSION);
@@ -83,6 +83,31 @@ class CorruptEntryTest {
         assertCorrupt(b, Reason.CHECKSUM_MISMATCH);
       }
     }
+  }
+
+  @Test
+  void keyScopeAndPathFieldsOutsideTheirRangesAreABadHeader() {
+    byte[] valid = codec.encode(small);
+    int[][] refused = {
+        {EntryLayout.VERSION, 3, 0}, // no scope 3
+        {EntryLayout.VERSION, 1, 0x40}, // path-field bit 6 is undefined
+        {EntryLayout.VERSION, 0, 0x01}, // a per-file entry has no path fields
+        {EntryLayout.VERSION_1, 1, 0}, // version 1: both bytes reserved
+        {EntryLayout.VERSION_1, 0, 0x01},
+    };
+    for (int[] r : refused) {
+      byte[] b = valid.clone();
+      b[EntryLayout.VERSION_OFFSET] = (byte) r[0];
+      b[EntryLayout.SCOPE_OFFSET] = (byte) r[1];
+      b[EntryLayout.PATH_FIELDS_OFFSET] = (byte) r[2];
+      assertCorrupt(EntryBytes.reseal(b), Reason.BAD_HEADER);
+    }
+    byte[] shared = valid.clone();
+    shared[EntryLayout.SCOPE_OFFSET] = 2;
+    shared[EntryLayout.PATH_FIELDS_OFFSET] = 0x3F;
+    CacheEntry decoded = codec.decode(EntryBytes.reseal(shared));
+    assertThat(decoded.scope()).isEqualTo(io.metacache.key.KeyScope.CONTENT);
+    assertThat(decoded.pathFieldBits()).isEqualTo(0x3F);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.metacache.extract;
 
 import io.metacache.Extractor;
+import io.metacache.ExtractorInputs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.Map;
  * The {@code full} profile: {@code basic}, then image metadata for {@code image/*} types and
  * source symbols for files whose extension names a supported language. A file that is neither gets
  * exactly the basic fields. An image whose metadata cannot be read still gets its basic fields and
- * an {@code imageError}.
+ * an {@code imageError}. Image metadata comes from the bytes and the language from the name, so
+ * its inputs are those of {@code basic}.
  */
 final class FullExtractor implements Extractor {
   private final BasicExtractor basic;
@@ -30,5 +32,10 @@ final class FullExtractor implements Extractor {
       m.putAll(SourceAnalyzer.analyze(language, file).toMetadata());
     }
     return m;
+  }
+
+  @Override
+  public ExtractorInputs inputs() {
+    return BasicExtractor.INPUTS;
   }
 }

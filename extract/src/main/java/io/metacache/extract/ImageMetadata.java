@@ -7,6 +7,7 @@ import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.Tag;
 import com.drew.metadata.exif.ExifDirectoryBase;
+import com.drew.metadata.file.FileSystemDirectory;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifSubIFDDirectory;
 import com.drew.metadata.exif.GpsDirectory;
@@ -23,7 +24,9 @@ import java.util.TreeMap;
  * {@code xmp} (XMP property path to value), and a few typed top-level fields when present:
  * {@code camera.make}, {@code camera.model}, {@code takenAt} (EXIF DateTimeOriginal as written),
  * {@code gps.latitude}/{@code gps.longitude} (decimal degrees). Thumbnails and maker-note binary
- * data are left out.
+ * data are left out, and so is the library's {@code File} directory (name, size and mtime of the
+ * file, not of the image): the result is a function of the bytes, which the cache shares between
+ * copies ({@code BasicExtractor#INPUTS}), and size and mtime are path fields.
  */
 final class ImageMetadata {
   private ImageMetadata() {}
@@ -41,6 +44,9 @@ final class ImageMetadata {
     Map<String, Object> xmp = new TreeMap<>();
     Map<String, Object> other = new TreeMap<>();
     for (Directory dir : metadata.getDirectories()) {
+      if (dir instanceof FileSystemDirectory) {
+        continue;
+      }
       if (dir instanceof XmpDirectory) {
         xmp.putAll(((XmpDirectory) dir).getXmpProperties());
         continue;

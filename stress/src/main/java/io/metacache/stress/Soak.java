@@ -10,6 +10,7 @@ import io.metacache.key.CacheKey;
 import io.metacache.key.FileChangedDuringHashException;
 import io.metacache.key.Fingerprint;
 import io.metacache.key.Fingerprinter;
+import io.metacache.key.KeyScope;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
 import io.metacache.spi.TierException;
@@ -652,7 +653,7 @@ public final class Soak {
             throw new UncheckedIOException(e);
           }
           for (String profile : PROFILES) {
-            CacheKey key = CacheKey.of(fp, profile);
+            CacheKey key = CacheKey.of(fp, profile, KeyScope.FILE, files[f].toAbsolutePath().normalize());
             byte[] bytes = tier.get(key.high(), key.low());
             String last = ledger.get(ledgerKey(f, profile));
             CacheEntry entry = null;

@@ -85,7 +85,8 @@ public final class MetaCacheStress {
       try {
         Shared.CACHE.flush();
         r.r1 = Shared.CACHE.get(Shared.FILE, profile).map(m -> ((Long) m.get("v")).intValue()).orElse(0);
-        CacheKey key = CacheKey.of(new io.metacache.key.Fingerprint(Shared.FINGERPRINT_HIGH, Shared.FINGERPRINT_LOW), profile);
+        CacheKey key = CacheKey.of(new io.metacache.key.Fingerprint(Shared.FINGERPRINT_HIGH, Shared.FINGERPRINT_LOW), profile,
+            io.metacache.key.KeyScope.FILE, Shared.FILE.toAbsolutePath().normalize());
         byte[] stored = Shared.TIER.get(key.high(), key.low());
         r.r2 = stored == null ? 0 : ((Long) Shared.CODEC.decode(stored).metadata().get("v")).intValue();
         Shared.CACHE.invalidate(Shared.FILE, profile);

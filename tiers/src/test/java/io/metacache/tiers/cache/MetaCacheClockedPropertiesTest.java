@@ -6,6 +6,7 @@ import io.metacache.CacheConfig;
 import io.metacache.MetaCache;
 import io.metacache.key.CacheKey;
 import io.metacache.key.Fingerprinter;
+import io.metacache.key.KeyScope;
 import io.metacache.policy.PolicyKind;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
@@ -107,7 +108,8 @@ class MetaCacheClockedPropertiesTest {
     }
 
     CacheKey key(Path file, String profile) throws IOException {
-      return CacheKey.of(fingerprinter.fingerprint(file), profile);
+      // the key of a put or of an extractor that declares nothing: per file, path in the key
+    return CacheKey.of(fingerprinter.fingerprint(file), profile, KeyScope.FILE, file.toAbsolutePath().normalize());
     }
 
     @Override

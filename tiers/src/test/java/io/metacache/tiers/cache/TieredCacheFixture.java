@@ -7,6 +7,7 @@ import io.metacache.codec.CorruptEntryException;
 import io.metacache.codec.EntryCodec;
 import io.metacache.key.CacheKey;
 import io.metacache.key.Fingerprinter;
+import io.metacache.key.KeyScope;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
 import io.metacache.spi.TierProvider;
@@ -84,7 +85,8 @@ final class TieredCacheFixture implements AutoCloseable {
 
   /** The key of {@code file} under {@code profile} as the file is now. */
   CacheKey key(Path file, String profile) throws IOException {
-    return CacheKey.of(fingerprinter.fingerprint(file), profile);
+    // the key of a put or of an extractor that declares nothing: per file, path in the key
+    return CacheKey.of(fingerprinter.fingerprint(file), profile, KeyScope.FILE, file.toAbsolutePath().normalize());
   }
 
   /**
