@@ -55,7 +55,7 @@ final class SharedProfiles {
     if (known.contains(profile)) {
       return;
     }
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+    try (FileChannel out = FileChannel.open(io.metacache.internal.PrivateFiles.file(file), StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
       out.write(ByteBuffer.wrap((profile + "\n").getBytes(StandardCharsets.UTF_8)));
       known.add(profile);
