@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * metacache sets that to {@value #LOCK_TIMEOUT_SECONDS} s unless the user set it (a metacache
  * segment is held for microseconds). Then the breaker asks the user registry: if a user of the
  * map has died since, the stuck lock is presumed its, and the word is reset with a
- * compare-and-set against the state seen at the timeout, so a lock taken meanwhile by a live
- * process is never broken. The map is marked dirty: the dead process may have left the segment
+ * compare-and-set against the state seen at the timeout, once the word has kept that state for
+ * one more timeout (a lock that moves has a live holder), so a lock taken meanwhile by a live
+ * process is not broken. The map is marked dirty: the dead process may have left the segment
  * half-written, so the next process that opens the map alone runs Chronicle's recovery. If no
  * user died, the lock is held by a live process that is stuck, and nothing is broken.
  */
@@ -85,12 +86,33 @@ final class DeadLockBreaker {
     if (dead == 0 && !control.dirty()) {
       return false;
     }
-    control.markDirty();
+    control.markDirty(); // a user died uncleanly: the scan just reaped it, so this flag keeps the evidence
+    if (!stillStuck(word, stuck)) {
+      return true; // the lock moved: its holder lives (or another process broke it); retry
+    }
     if (word.compareAndSetLong(0, stuck, BigSegmentHeader.INSTANCE.resetLockState())) {
       LOG.warn("{}: segment {} stayed locked for {} s after a process using the map died;"
           + " its lock was reset and the map will be recovered by the next process that opens it alone",
           mapFile, segment, BigSegmentHeader.LOCK_TIMEOUT_SECONDS);
     }
     return true;
+  }
+
+  /**
+   * Whether the lock word keeps the value {@code stuck} for one more lock timeout, sampled every
+   * millisecond. The word has no owner: a waiter whose timeout fires just after a lock a dead
+   * process left was broken, and a live process took the segment, sees a held lock too. A live
+   * holder keeps a segment for microseconds, so only a lock that does not move for a whole
+   * timeout is presumed dead.
+   */
+  private static boolean stillStuck(UnsafeBuffer word, long stuck) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(LOCK_TIMEOUT_SECONDS);
+    while (System.nanoTime() < deadline) {
+      if (word.getLongVolatile(0) != stuck) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+    }
+    return word.getLongVolatile(0) == stuck;
   }
 }
