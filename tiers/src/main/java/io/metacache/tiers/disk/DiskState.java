@@ -78,41 +78,6 @@ final class DiskState implements AutoCloseable {
     return state;
   }
 
-  /** Whether the file open on {@code channel} is a whole state file of this version. */
-  static boolean holdsState(FileChannel channel) throws IOException {
-    if (channel.size() < LENGTH) {
-      return false;
-    }
-    java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
-    while (header.hasRemaining() && channel.read(header, header.position()) >= 0) {
-      // read the magic and the version
-    }
-    return header.getInt(MAGIC_OFFSET) == MAGIC && header.getInt(VERSION_OFFSET) == VERSION;
-  }
-
-  /**
-   * Writes a state file afresh while other processes have it mapped: the header, zero totals and
-   * no change in flight. Their totals read zero until the next sweep counts the files (the
-   * cache's expiry sweep runs every second); a change one of them had in flight is forgotten.
-   */
-  static DiskState repairInPlace(FileChannel channel) throws IOException {
-    if (channel.size() < LENGTH) {
-      channel.write(java.nio.ByteBuffer.allocate(1), LENGTH - 1);
-    }
-    DiskState state = new DiskState(channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH));
-    state.reset(0, 0);
-    state.buffer.putLongVolatile(CHANGES_OFFSET, 0);
-    state.buffer.putIntVolatile(VERSION_OFFSET, VERSION);
-    state.buffer.putIntVolatile(MAGIC_OFFSET, MAGIC);
-    return state;
-  }
-
-  /** Zeroes the count of changes and of changes in flight (after a garbage state was written afresh). */
-  void clearChanges() {
-    buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0);
-    buffer.putLongVolatile(CHANGES_OFFSET, 0);
-  }
-
   long bytes() {
     return buffer.getLongVolatile(BYTES_OFFSET);
   }
