@@ -79,6 +79,11 @@ final class DeadLockBreaker {
     int dead;
     try (ProcessFileLock openLock = ProcessFileLock.acquire(SharedTierOpener.openLockFileOf(mapFile))) {
       dead = users.scan().deadFound();
+      if (dead > 0) {
+        // under the open lock: a scan reaps the dead users it finds, so another waiter's scan right
+        // after this one finds none, and must find this flag set instead
+        control.markDirty();
+      }
     } catch (IOException e) {
       LOG.warn("cannot check the users of {} for a dead lock holder", mapFile, e);
       return false;
@@ -86,7 +91,6 @@ final class DeadLockBreaker {
     if (dead == 0 && !control.dirty()) {
       return false;
     }
-    control.markDirty(); // a user died uncleanly: the scan just reaped it, so this flag keeps the evidence
     if (!stillStuck(word, stuck)) {
       return true; // the lock moved: its holder lives (or another process broke it); retry
     }
