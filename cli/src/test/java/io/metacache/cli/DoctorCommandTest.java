@@ -37,6 +37,17 @@ class DoctorCommandTest {
   }
 
   @Test
+  void aBadWindowIsOneLineNamingTheOptionAndTheValue() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = MetacacheCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "doctor", "--window",
+        "soon", "--cache-dir", Files.createDirectories(work.resolve("cache")).toString());
+    assertThat(status).isNotZero();
+    assertThat(err.toString().strip()).startsWith("metacache: ").contains("--window").contains("'soon'")
+        .doesNotContain("\n\tat ");
+  }
+
+  @Test
   void anotherProcessNearTheMemoryBoundRaisesTheAlertAndExits2() throws Exception {
     Path cache = Files.createDirectories(work.resolve("cache"));
     Process child = StatsAcrossProcessesTest.startHolder(cache); // holds 25 entries
