@@ -18,16 +18,22 @@ import org.slf4j.LoggerFactory;
  * {@code net.openhft.chronicle.map.lockTimeoutSeconds} with {@code InterProcessDeadLockException};
  * metacache sets that to {@value #LOCK_TIMEOUT_SECONDS} s unless the user set it (a metacache
  * segment is held for microseconds). Then the breaker asks the user registry: if a user of the
- * map has died since, the stuck lock is presumed its, and the word is reset with a
- * compare-and-set against the state seen at the timeout, once the word has kept that state for
- * one more timeout (a lock that moves has a live holder), so a lock taken meanwhile by a live
- * process is not broken. The map is marked dirty: the dead process may have left the segment
+ * map has died since, the stuck lock is presumed its, and the word's lock counts (read count,
+ * update and write bits) are reset with a compare-and-set against the counts seen at the timeout,
+ * once they have kept that state for one more timeout (a lock that moves has a live holder), so a
+ * lock taken meanwhile by a live process is not broken. This holds because metacache's processes
+ * never wait while holding a lock and never register as waiters ({@link SegmentLocks}): only
+ * holders are in the counts, each for the microseconds of one operation. The word's wait count is
+ * left as it is. The map is marked dirty: the dead process may have left the segment
  * half-written, so the next process that opens the map alone runs Chronicle's recovery. If no
  * user died, the lock is held by a live process that is stuck, and nothing is broken.
  */
 final class DeadLockBreaker {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLockBreaker.class);
   static final int LOCK_TIMEOUT_SECONDS = 2;
+  /** Where the read count and the update and write bits are in a segment's lock word. */
+  private static final int COUNT_WORD_OFFSET = 0;
+  private static final int UNLOCKED = 0;
   private static final String LOCK_TIMEOUT_PROPERTY = "net.openhft.chronicle.map.lockTimeoutSeconds";
 
   private DeadLockBreaker() {
@@ -71,9 +77,10 @@ final class DeadLockBreaker {
       return false;
     }
     long address = ((VanillaChronicleHash<?, ?, ?, ?>) map).segmentHeaderAddress(segment);
+    // Chronicle keeps the counts in the word's first int, the wait count in its second
     UnsafeBuffer word = new UnsafeBuffer(address, Long.BYTES);
-    long stuck = word.getLongVolatile(0);
-    if (stuck == BigSegmentHeader.INSTANCE.resetLockState()) {
+    int stuck = word.getIntVolatile(COUNT_WORD_OFFSET);
+    if (stuck == UNLOCKED) {
       return true; // freed meanwhile
     }
     int dead;
@@ -94,7 +101,7 @@ final class DeadLockBreaker {
     if (!stillStuck(word, stuck)) {
       return true; // the lock moved: its holder lives (or another process broke it); retry
     }
-    if (word.compareAndSetLong(0, stuck, BigSegmentHeader.INSTANCE.resetLockState())) {
+    if (word.compareAndSetInt(COUNT_WORD_OFFSET, stuck, UNLOCKED)) {
       LOG.warn("{}: segment {} stayed locked for {} s after a process using the map died;"
           + " its lock was reset and the map will be recovered by the next process that opens it alone",
           mapFile, segment, BigSegmentHeader.LOCK_TIMEOUT_SECONDS);
@@ -109,14 +116,14 @@ final class DeadLockBreaker {
    * holder keeps a segment for microseconds, so only a lock that does not move for a whole
    * timeout is presumed dead.
    */
-  private static boolean stillStuck(UnsafeBuffer word, long stuck) {
+  private static boolean stillStuck(UnsafeBuffer word, int stuck) {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(LOCK_TIMEOUT_SECONDS);
     while (System.nanoTime() < deadline) {
-      if (word.getLongVolatile(0) != stuck) {
+      if (word.getIntVolatile(COUNT_WORD_OFFSET) != stuck) {
         return false;
       }
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
     }
-    return word.getLongVolatile(0) == stuck;
+    return word.getIntVolatile(COUNT_WORD_OFFSET) == stuck;
   }
 }

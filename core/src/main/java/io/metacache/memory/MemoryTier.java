@@ -34,6 +34,7 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayList;
 import org.agrona.MutableDirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,6 +131,8 @@ public final class MemoryTier implements AutoCloseable {
   private static final int SCRATCH_SLOTS = 64;
   /** {@link #removeEntry} condition meaning "whatever the entry's expiry". */
   private static final long UNCONDITIONAL = Long.MIN_VALUE;
+  /** An event type for a removal the caller accounts itself: no bytes, no event. */
+  private static final int UNLOGGED = -1;
   /** {@link #pendingWrites} packs a count of writes (high bits) and their chunks (low bits). */
   private static final int PERMIT_COUNT_SHIFT = 40;
   private static final long PERMIT_CHUNK_MASK = (1L << PERMIT_COUNT_SHIFT) - 1;
@@ -553,7 +556,7 @@ public final class MemoryTier implements AutoCloseable {
       long expiresAt, int weight, int chunks, boolean permitted, boolean onlyIfAbsent) {
     boolean holdsPermit = permitted;
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
-      c.updateLock().lock();
+      SegmentLocks.write(c);
       MapEntry<Key128, ValueSink> existing = c.entry();
       if (existing != null && onlyIfAbsent) {
         return PRESENT;
@@ -633,17 +636,19 @@ public final class MemoryTier implements AutoCloseable {
     policyLock.lock();
     try {
       drainBuffers();
+      LongArrayList keys = new LongArrayList();
       for (int i = 0; i < map.segments(); i++) {
-        // each removal is accounted as it is made: a walk run again finds only what is left
-        walkSegment(i, () -> { }, c -> c.forEachSegmentEntry(entry -> {
+        // the keys are read under the update lock, then removed one by one under the write lock,
+        // each accounted as it is made (SegmentLocks: no lock is ever upgraded)
+        keys.clear();
+        walkSegment(i, keys::clear, c -> c.forEachSegmentEntry(entry -> {
           Data<Key128> key = entry.key();
-          long keyHigh = key.bytes().readLong(key.offset());
-          long keyLow = key.bytes().readLong(key.offset() + 8);
-          int weight = sizing.weight((int) entry.value().size());
-          entry.context().remove(entry);
-          storedBytesAdd(-weight);
-          logEvent(WriteBuffer.INTERNAL_REMOVE, keyHigh, keyLow, 0, 0);
+          keys.addLong(key.bytes().readLong(key.offset()));
+          keys.addLong(key.bytes().readLong(key.offset() + 8));
         }));
+        for (int k = 0; k < keys.size(); k += 2) {
+          removeEntry(keys.getLong(k), keys.getLong(k + 1), WriteBuffer.INTERNAL_REMOVE, UNCONDITIONAL);
+        }
       }
       drainBuffers();
       expiryIndex.clear();
@@ -682,16 +687,17 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /**
-   * Runs {@code walk} over segment {@code i} under its lock. In a shared tier, a lock that a
-   * process left held when it died is broken ({@link DeadLockBreaker}) and the walk run again, as
-   * single-key operations do ({@link #lockStuck}); a lock held by a live process past the timeout
-   * is an {@link IllegalStateException}. A walk that removes entries can also time out at its lock
-   * upgrade, part way through the segment: it must be safe to run again, {@code restart} first
-   * undoing what the failed walk collected.
+   * Runs {@code walk}, which must only read, over segment {@code i} under its update lock, taken
+   * before the first entry ({@link SegmentLocks}: a walk that removed entries would upgrade the
+   * lock at each, waiting while it holds it). In a shared tier, a lock that a process left held
+   * when it died is broken ({@link DeadLockBreaker}) and the walk run again, as single-key
+   * operations do ({@link #lockStuck}), {@code restart} first undoing what the failed attempt
+   * collected; a lock held by a live process past the timeout is an {@link IllegalStateException}.
    */
   private void walkSegment(int i, Runnable restart, SegmentWalk walk) {
     for (;;) {
       try (MapSegmentContext<Key128, ValueSink, ?> c = map.segmentContext(i)) {
+        SegmentLocks.update(c);
         walk.walk(c);
         return;
       } catch (InterProcessDeadLockException e) {
@@ -728,6 +734,14 @@ public final class MemoryTier implements AutoCloseable {
    * its expires-at is set and not after {@code expiredBy}; logs the event under the segment lock.
    */
   private boolean removeEntry(long keyHigh, long keyLow, int eventType, long expiredBy) {
+    return removeWeighed(keyHigh, keyLow, eventType, expiredBy) >= 0;
+  }
+
+  /**
+   * {@link #removeEntry} returning the removed entry's weight, or -1 if none was removed; with
+   * {@link #UNLOGGED} it records neither the bytes nor an event, and the caller accounts.
+   */
+  private int removeWeighed(long keyHigh, long keyLow, int eventType, long expiredBy) {
     ThreadScratch s = scratch();
     for (;;) {
       try {
@@ -741,25 +755,28 @@ public final class MemoryTier implements AutoCloseable {
     }
   }
 
-  private boolean removeEntry0(ThreadScratch s, long keyHigh, long keyLow, int eventType, long expiredBy) {
+  private int removeEntry0(ThreadScratch s, long keyHigh, long keyLow, int eventType, long expiredBy) {
     try (ExternalMapQueryContext<Key128, ValueSink, ?> c = map.queryContext(s.key(keyHigh, keyLow))) {
-      c.updateLock().lock();
+      SegmentLocks.write(c);
       MapEntry<Key128, ValueSink> entry = c.entry();
       if (entry == null) {
-        return false;
+        return -1;
       }
       Data<ValueSink> value = entry.value();
       int size = (int) value.size();
       if (expiredBy != UNCONDITIONAL) {
         long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
         if (expiresAt == 0 || expiresAt > expiredBy) {
-          return false;
+          return -1;
         }
       }
       c.remove(entry);
-      storedBytesAdd(-sizing.weight(size));
-      logEvent(eventType, keyHigh, keyLow, 0, 0);
-      return true;
+      int weight = sizing.weight(size);
+      if (eventType != UNLOGGED) {
+        storedBytesAdd(-weight);
+        logEvent(eventType, keyHigh, keyLow, 0, 0);
+      }
+      return weight;
     }
   }
 
@@ -1609,22 +1626,23 @@ public final class MemoryTier implements AutoCloseable {
     }
     long now = clock.getAsLong();
     StoredEntries stored = new StoredEntries();
+    LongArrayList expired = new LongArrayList();
     for (int i = 0; i < map.segments(); i++) {
       // Run again after a dead process's lock is broken (an owner taking over from one that died
-      // inside a segment), the walk forgets what it collected of this segment: removals of expired
-      // entries are accounted as they are made, and a second walk no longer finds them.
+      // inside a segment), the walk forgets what it collected of this segment.
       int collected = stored.size;
-      walkSegment(i, () -> stored.size = collected, c -> c.forEachSegmentEntry(entry -> {
+      expired.clear();
+      walkSegment(i, () -> {
+        stored.size = collected;
+        expired.clear();
+      }, c -> c.forEachSegmentEntry(entry -> {
         Data<Key128> key = entry.key();
         Data<ValueSink> value = entry.value();
         int size = (int) value.size();
         long expiresAt = EntryHeader.expiresAt(value.bytes(), value.offset(), size);
         if (expiresAt != 0 && expiresAt <= now) {
-          entry.context().remove(entry);
-          expirations.increment();
-          if (!countBytes) {
-            storedBytesAdd(-sizing.weight(size)); // the other users counted it in
-          }
+          expired.addLong(key.bytes().readLong(key.offset()));
+          expired.addLong(key.bytes().readLong(key.offset() + 8));
           return;
         }
         if (expiresAt != 0) {
@@ -1633,6 +1651,17 @@ public final class MemoryTier implements AutoCloseable {
         stored.add(key.bytes().readLong(key.offset()), key.bytes().readLong(key.offset() + 8),
             sizing.weight(size), expiresAt, EntryHeader.lastAccess(value.bytes(), value.offset(), size));
       }));
+      // removed after the walk, each under its own write lock (SegmentLocks: no upgrade); one
+      // written again meanwhile is no longer expired, stays, and its write's event reaches the owner
+      for (int k = 0; k < expired.size(); k += 2) {
+        int weight = removeWeighed(expired.getLong(k), expired.getLong(k + 1), UNLOGGED, now);
+        if (weight >= 0) {
+          expirations.increment();
+          if (!countBytes) {
+            storedBytesAdd(-weight); // the other users counted it in
+          }
+        }
+      }
     }
     policyLock.lock();
     try {

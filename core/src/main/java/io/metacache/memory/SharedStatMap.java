@@ -13,6 +13,7 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 import net.openhft.hashing.LongTupleHashFunction;
+import org.agrona.collections.LongArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +135,7 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
     }
     boolean inserted = onKey(key(s, path), key -> {
       try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
-        c.updateLock().lock();
+        SegmentLocks.write(c);
         MapEntry<Key128, byte[]> entry = c.entry();
         Data<byte[]> value = c.wrapValueAsData(s.value);
         if (entry != null) {
@@ -152,16 +153,18 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
 
   @Override
   public void remove(Path path) {
-    onKey(key(scratch.get(), path), key -> {
-      try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
-        c.updateLock().lock();
-        MapEntry<Key128, byte[]> entry = c.entry();
-        if (entry != null) {
-          c.remove(entry);
-        }
-        return entry != null;
+    onKey(key(scratch.get(), path), this::removeKey);
+  }
+
+  private boolean removeKey(Key128 key) {
+    try (ExternalMapQueryContext<Key128, byte[], ?> c = map.queryContext(key)) {
+      SegmentLocks.write(c);
+      MapEntry<Key128, byte[]> entry = c.entry();
+      if (entry != null) {
+        c.remove(entry);
       }
-    });
+      return entry != null;
+    }
   }
 
   /** An operation on one key's record; what it returns, the caller's answer. */
@@ -206,11 +209,30 @@ final class SharedStatMap implements SharedStatRecords, AutoCloseable {
     }
   }
 
+  /**
+   * Removes the segment's records: their keys are read under the update lock, then each is removed
+   * under its own write lock ({@link SegmentLocks}: no lock is ever upgraded).
+   */
   private void clearSegment(int segment) {
+    LongArrayList keys = new LongArrayList();
     try (MapSegmentContext<Key128, byte[], ?> c = map.segmentContext(segment)) {
-      c.forEachSegmentEntry(entry -> entry.context().remove(entry));
+      SegmentLocks.update(c);
+      c.forEachSegmentEntry(entry -> {
+        Data<Key128> key = entry.key();
+        keys.addLong(key.bytes().readLong(key.offset()));
+        keys.addLong(key.bytes().readLong(key.offset() + 8));
+      });
+    } catch (InterProcessDeadLockException e) {
+      // a dead process's lock, broken for the next trim, or a live one's: nothing removed now
+      DeadLockBreaker.breakSegmentIfHolderDied(map, segment, file, users, control);
+      return;
     } catch (RuntimeException e) {
       failed(e);
+      return;
+    }
+    Key128 key = new Key128();
+    for (int k = 0; k < keys.size(); k += 2) {
+      onKey(key.set(keys.getLong(k), keys.getLong(k + 1)), this::removeKey);
     }
   }
 

@@ -95,6 +95,7 @@ final class DiskDirectory {
         if (state == null) {
           state = DiskState.map(stateChannel, false, root.resolve(DiskLayout.STATE_FILE).toString());
         }
+        state.join();
         DiskDirectory directory = new DiskDirectory(root, lockChannel, shared, stateChannel, state, sweepChannel);
         directory.references = 1;
         OPEN.put(root, directory);

@@ -3,6 +3,7 @@ package io.metacache.tiers.disk;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -20,8 +21,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  *  64     8    bytes          i64, total length of entry files (headers included); atomic adds
  * 128     8    entries        i64, number of entry files; atomic adds
  * 192     8    sweeps         i64, sweeps finished by any process
- * 4096         end (one page)
+ * 256     8    in flight      i64, changes begun and not yet counted by processes without a slot
+ * 320     8    changes        i64, changes of the file set counted so far
+ * 4096  64x64  slots          one cache line per process: i64 at +0, its changes in flight
+ * 8192         end (two pages)
  * </pre>
+ *
+ * <p>Each process that has the directory open holds one slot, claimed with an exclusive OS lock on
+ * one byte of this file past its end ({@link #SLOT_LOCK_BASE} plus the slot's index); the OS drops
+ * the lock when the process dies, so a slot whose lock can be taken belongs to nobody alive, and
+ * its count of changes in flight (a process killed between the start of a change and its count)
+ * is void. A process that finds every slot taken counts its changes in the shared
+ * {@code in flight} field instead, which only a lone open clears.
  *
  * The counters live on separate cache lines so that adds from different processes to different
  * counters do not contend. They are estimates between sweeps: a process killed between a rename
@@ -31,21 +42,31 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class DiskState implements AutoCloseable {
   static final int MAGIC = 0x5344434D;  // "MCDS" read as a little-endian int
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   static final int MAGIC_OFFSET = 0;      // i32
   static final int VERSION_OFFSET = 4;    // i32
   static final int BYTES_OFFSET = 64;     // i64
   static final int ENTRIES_OFFSET = 128;  // i64
   static final int SWEEPS_OFFSET = 192;   // i64
-  static final int IN_FLIGHT_OFFSET = 256; // i64: changes of the file set begun and not yet counted
+  static final int IN_FLIGHT_OFFSET = 256; // i64: changes in flight of processes without a slot
   static final int CHANGES_OFFSET = 320;   // i64: changes of the file set counted so far
-  static final int LENGTH = 4096;
+  static final int SLOTS_OFFSET = 4096;
+  static final int SLOTS = 64;
+  static final int SLOT_STRIDE = 64;
+  static final int LENGTH = SLOTS_OFFSET + SLOTS * SLOT_STRIDE;
+  /** Where the one-byte lock of slot 0 lies in the file, far past its end. */
+  static final long SLOT_LOCK_BASE = 1L << 32;
 
   private final UnsafeBuffer buffer;
+  private final FileChannel channel;
+  /** This process's slot and the lock that holds it; -1 and null without one. */
+  private int slot = -1;
+  private FileLock slotLock;
 
-  private DiskState(MappedByteBuffer mapped) {
+  private DiskState(MappedByteBuffer mapped, FileChannel channel) {
     this.buffer = new UnsafeBuffer(mapped);
+    this.channel = channel;
   }
 
   /**
@@ -62,10 +83,14 @@ final class DiskState implements AutoCloseable {
       throw new IOException(where + " is " + channel.size() + " bytes long, not a disk state file of "
           + LENGTH + " bytes; another process has the directory open but has not written it");
     }
-    DiskState state = new DiskState(channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH));
+    DiskState state = new DiskState(channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH), channel);
     if (initialize) {
       state.buffer.putLongVolatile(BYTES_OFFSET, 0);
       state.buffer.putLongVolatile(ENTRIES_OFFSET, 0);
+      state.buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0);
+      for (int i = 0; i < SLOTS; i++) {
+        state.buffer.putLongVolatile(slotOffset(i), 0);
+      }
       state.buffer.putIntVolatile(VERSION_OFFSET, VERSION);
       state.buffer.putIntVolatile(MAGIC_OFFSET, MAGIC);
     } else if (state.buffer.getIntVolatile(MAGIC_OFFSET) != MAGIC
@@ -116,7 +141,40 @@ final class DiskState implements AutoCloseable {
   void reset(long bytes, long entries) {
     buffer.putLongVolatile(BYTES_OFFSET, bytes);
     buffer.putLongVolatile(ENTRIES_OFFSET, entries);
-    buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0); // a dead process's unfinished change is gone with it
+  }
+
+  /**
+   * Claims a slot for this process: the first whose lock no live process holds. Its count of
+   * changes in flight, a dead process's, is cleared. Without a free slot the process counts its
+   * changes in the shared field.
+   */
+  void join() throws IOException {
+    for (int i = 0; i < SLOTS; i++) {
+      FileLock lock = tryLockSlot(i);
+      if (lock != null) {
+        buffer.putLongVolatile(slotOffset(i), 0);
+        slot = i;
+        slotLock = lock;
+        return;
+      }
+    }
+  }
+
+  /** The lock of slot {@code i} if no process holds it, else null. */
+  private FileLock tryLockSlot(int i) throws IOException {
+    try {
+      return channel.tryLock(SLOT_LOCK_BASE + i, 1, false);
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return null;  // held by this JVM
+    }
+  }
+
+  private static int slotOffset(int i) {
+    return SLOTS_OFFSET + i * SLOT_STRIDE;
+  }
+
+  private int inFlightOffset() {
+    return slot < 0 ? IN_FLIGHT_OFFSET : slotOffset(slot);
   }
 
   /**
@@ -126,18 +184,43 @@ final class DiskState implements AutoCloseable {
    * ({@link #quietChanges}), so a file the count saw and its add are never both counted.
    */
   void beginChange() {
-    buffer.getAndAddLong(IN_FLIGHT_OFFSET, 1);
+    buffer.getAndAddLong(inFlightOffset(), 1);
   }
 
   void endChange() {
     buffer.getAndAddLong(CHANGES_OFFSET, 1);
-    buffer.getAndAddLong(IN_FLIGHT_OFFSET, -1);
+    buffer.getAndAddLong(inFlightOffset(), -1);
   }
 
-  /** The number of changes counted so far if none is in flight now, else -1. */
-  long quietChanges() {
+  /**
+   * The number of changes counted so far if none is in flight now, else -1. A slot that counts
+   * changes in flight but whose lock no live process holds is a dead process's: its count is
+   * cleared, since that change will never be counted, and a sweep's count of the files has it
+   * right.
+   */
+  long quietChanges() throws IOException {
     long changes = buffer.getLongVolatile(CHANGES_OFFSET);
-    return buffer.getLongVolatile(IN_FLIGHT_OFFSET) == 0 ? changes : -1;
+    if (buffer.getLongVolatile(IN_FLIGHT_OFFSET) != 0) {
+      return -1;
+    }
+    for (int i = 0; i < SLOTS; i++) {
+      if (buffer.getLongVolatile(slotOffset(i)) == 0) {
+        continue;
+      }
+      if (i == slot) {
+        return -1;
+      }
+      FileLock lock = tryLockSlot(i);
+      if (lock == null) {
+        return -1;  // a live process's change
+      }
+      try {
+        buffer.putLongVolatile(slotOffset(i), 0);
+      } finally {
+        lock.release();
+      }
+    }
+    return changes;
   }
 
   void countSweep() {
@@ -145,12 +228,18 @@ final class DiskState implements AutoCloseable {
   }
 
   /**
-   * Lets go of the mapping. It is not unmapped here: a thread of a closed tier may still be in
+   * Gives up the slot, and lets go of the mapping. It is not unmapped here: a thread of a closed tier may still be in
    * the middle of an add, and an add to an unmapped page would crash the JVM; the collector
    * unmaps it once nothing refers to it.
    */
   @Override
   public void close() {
-    // Nothing to release eagerly: see above.
+    if (slotLock != null) {
+      try {
+        slotLock.release();
+      } catch (IOException e) {
+        // closing the channel releases it as well
+      }
+    }
   }
 }

@@ -152,7 +152,7 @@ final class DiskSweeper {
    * totals already, or the other way round, and the next quiet sweep corrects instead.
    */
   private static void correct(DiskState state, long quiet, List<Found> files, long bytesBefore,
-      long entriesBefore) {
+      long entriesBefore) throws IOException {
     if (quiet < 0 || state.quietChanges() != quiet) {
       return;
     }
