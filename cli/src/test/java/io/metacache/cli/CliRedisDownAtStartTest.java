@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code scan DIR --redis URI} with Redis down at start used to exit 1 with "cannot connect"; the
- * scan now runs on the disk and SQLite tiers, and {@code health} shows Redis DOWN (exit 2) until a
- * real redis-server answers on that port, then UP (exit 0).
+ * scan now runs on the disk and SQLite tiers, returns every file's metadata, names Redis as the
+ * tier whose writes failed and exits 3 ({@link TierFailures}), and {@code health} shows Redis DOWN
+ * (exit 2) until a real redis-server answers on that port, then UP (exit 0).
  */
 class CliRedisDownAtStartTest {
   @TempDir Path work;
@@ -38,8 +39,10 @@ class CliRedisDownAtStartTest {
       redis.stop();
       CliEndToEndTest.Run scan = CliEndToEndTest.cli("scan", tree.toString(), "--no-progress", "--redis", redis.uri(),
           "--cache-dir", cacheDir);
-      assertThat(scan.status()).as(scan.out() + scan.err()).isZero();
-      assertThat(scan.out()).contains("5");
+      // every file's metadata returned, and Redis named as the tier whose writes failed
+      assertThat(scan.status()).as(scan.out() + scan.err()).isEqualTo(TierFailures.EXIT_STATUS);
+      assertThat(scan.out()).contains("scanned 5 files").contains("5 extracted")
+          .contains("tier redis failed writes").doesNotContain("tier disk failed").doesNotContain("tier sqlite failed");
 
       CliEndToEndTest.Run down = CliEndToEndTest.cli("health", "--json", "--redis", redis.uri(), "--cache-dir", cacheDir);
       assertThat(down.status()).as(down.out() + down.err()).isEqualTo(2);

@@ -18,13 +18,15 @@ import org.slf4j.LoggerFactory;
  * {@code net.openhft.chronicle.map.lockTimeoutSeconds} with {@code InterProcessDeadLockException};
  * metacache sets that to {@value #LOCK_TIMEOUT_SECONDS} s unless the user set it (a metacache
  * segment is held for microseconds). Then the breaker asks the user registry: if a user of the
- * map has died since, the stuck lock is presumed its, and the word's lock counts (read count,
- * update and write bits) are reset with a compare-and-set against the counts seen at the timeout,
- * once they have kept that state for one more timeout (a lock that moves has a live holder), so a
- * lock taken meanwhile by a live process is not broken. This holds because metacache's processes
- * never wait while holding a lock and never register as waiters ({@link SegmentLocks}): only
- * holders are in the counts, each for the microseconds of one operation. The word's wait count is
- * left as it is. The map is marked dirty: the dead process may have left the segment
+ * map has died since, the stuck lock is presumed its. The word's lock counts (read count, update
+ * and write bits) are reset with a compare-and-set against the counts seen at the timeout, on two
+ * conditions. They must have kept that state for one more timeout: a lock that moves has a live
+ * holder. This suffices because metacache's processes never wait while holding a lock and never
+ * register as waiters ({@link SegmentLocks}): only holders are in the counts, each for the
+ * microseconds of one operation. And no other waiter may have broken a lock of that segment
+ * meanwhile (counted in the control file, checked and bumped under the open lock): the counts seen
+ * may since have been reset and taken again, the same, by a live process. The word's wait count
+ * is left as it is. The map is marked dirty: the dead process may have left the segment
  * half-written, so the next process that opens the map alone runs Chronicle's recovery. If no
  * user died, the lock is held by a live process that is stuck, and nothing is broken.
  */
@@ -79,6 +81,8 @@ final class DeadLockBreaker {
     long address = ((VanillaChronicleHash<?, ?, ?, ?>) map).segmentHeaderAddress(segment);
     // Chronicle keeps the counts in the word's first int, the wait count in its second
     UnsafeBuffer word = new UnsafeBuffer(address, Long.BYTES);
+    // read before the word: a break by another waiter after this read shows at the reset below
+    long breaks = control.lockBreaks(segment);
     int stuck = word.getIntVolatile(COUNT_WORD_OFFSET);
     if (stuck == UNLOCKED) {
       return true; // freed meanwhile
@@ -101,10 +105,21 @@ final class DeadLockBreaker {
     if (!stillStuck(word, stuck)) {
       return true; // the lock moved: its holder lives (or another process broke it); retry
     }
-    if (word.compareAndSetInt(COUNT_WORD_OFFSET, stuck, UNLOCKED)) {
-      LOG.warn("{}: segment {} stayed locked for {} s after a process using the map died;"
-          + " its lock was reset and the map will be recovered by the next process that opens it alone",
-          mapFile, segment, BigSegmentHeader.LOCK_TIMEOUT_SECONDS);
+    try (ProcessFileLock openLock = ProcessFileLock.acquire(SharedTierOpener.openLockFileOf(mapFile))) {
+      if (control.lockBreaks(segment) != breaks) {
+        // Another waiter broke this lock while this one watched it: the same counts may now be a
+        // live process's, taken between two samples (ABA), and must not be reset again.
+        return true;
+      }
+      if (word.compareAndSetInt(COUNT_WORD_OFFSET, stuck, UNLOCKED)) {
+        control.countLockBreak(segment);
+        LOG.warn("{}: segment {} stayed locked for {} s after a process using the map died;"
+            + " its lock was reset and the map will be recovered by the next process that opens it alone",
+            mapFile, segment, BigSegmentHeader.LOCK_TIMEOUT_SECONDS);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot take the open lock of {} to break a dead process's segment lock", mapFile, e);
+      return false;
     }
     return true;
   }

@@ -123,6 +123,21 @@ final class SharedControl implements AutoCloseable {
     return header.getLongVolatile(DIRTY_OFFSET) != 0;
   }
 
+  /** How many times a lock of this segment (or of one sharing its counter) has been broken. */
+  long lockBreaks(int segment) {
+    return header.getLongVolatile(lockBreaksOffset(segment));
+  }
+
+  /** Counts a broken lock of the segment; under the open lock. */
+  void countLockBreak(int segment) {
+    header.getAndAddLong(lockBreaksOffset(segment), 1);
+  }
+
+  private static int lockBreaksOffset(int segment) {
+    return SharedControlLayout.LOCK_BREAKS_OFFSET
+        + Long.BYTES * Math.floorMod(segment, SharedControlLayout.LOCK_BREAK_COUNTERS);
+  }
+
   /** Adds to the count of users with the map open; under the open lock. */
   void addUsers(long delta) {
     header.getAndAddLong(USERS_OFFSET, delta);

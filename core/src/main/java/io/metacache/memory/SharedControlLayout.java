@@ -24,6 +24,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *      320      8  owner pid (0 when none), for diagnostics
  *      384      8  owner epoch: bumped by each new owner
  *      448      8  users: tier instances with the map open (dead ones are subtracted when found)
+ *      512   8x8  lock breaks: segment locks broken so far, one counter per segment modulo 8,
+ *                  bumped under the open lock (zero in files written before they existed)
  *     1024      -  ring buffer: capacity bytes, then RingBufferDescriptor.TRAILER_LENGTH
  * </pre>
  */
@@ -42,6 +44,9 @@ final class SharedControlLayout {
   static final int OWNER_EPOCH_OFFSET = 384;
   /** Users with the map open: set to 1 by the creator, changed by opens and closes under the open lock. */
   static final int USERS_OFFSET = 448;
+  /** Segment locks broken, one i64 per segment modulo {@link #LOCK_BREAK_COUNTERS}. */
+  static final int LOCK_BREAKS_OFFSET = 512;
+  static final int LOCK_BREAK_COUNTERS = 8;
   static final int HEADER_LENGTH = 1024;
   /** Ring bytes: about 26,000 events of 40 bytes, far above the write permits' 256. */
   static final int RING_CAPACITY = 1 << 20;

@@ -32,7 +32,9 @@ class SegmentLocksTest {
 
   @BeforeEach
   void longLockTimeout() {
-    // the writer must still be waiting when the reader lets go, however slow this machine is
+    // the writer must still be waiting when the reader lets go, however slow this machine is;
+    // the tier's class sets its own timeout when it is initialized, so that comes first
+    MemoryTier.builder();
     timeoutBefore = BigSegmentHeader.LOCK_TIMEOUT_SECONDS;
     BigSegmentHeader.LOCK_TIMEOUT_SECONDS = 600;
   }
