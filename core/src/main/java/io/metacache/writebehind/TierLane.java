@@ -67,8 +67,14 @@ final class TierLane implements Runnable {
   private long receivedThrough = Versions.through(-1);
   private long inHandMin = Long.MAX_VALUE;
   private int inHandCount;
-  private boolean draining;
+  private volatile boolean draining;
   private long drainDeadlineNanos;
+  /**
+   * Set when, while draining, a batch failed all its attempts or the circuit refused one: the
+   * tier is failing, and the close reports what is left as failed instead of waiting out its
+   * timeout (30 s by default) for a tier that is down.
+   */
+  private volatile boolean gaveUp;
 
   private volatile boolean halted;
   private volatile boolean lastAttemptFailed;
@@ -344,7 +350,7 @@ final class TierLane implements Runnable {
         if (halted) {
           return null;
         }
-        if (latest.isEmpty()) {
+        if (latest.isEmpty() || (draining && gaveUp)) {
           if (draining) {
             return null;
           }
@@ -361,6 +367,10 @@ final class TierLane implements Runnable {
           return take();
         }
         moveFreshToParked();
+        if (draining && isOpen()) {
+          gaveUp = true;  // the circuit is open: the tier has been failing
+          return null;
+        }
         long wait = probeNanos;
         if (draining) {
           long left = drainDeadlineNanos - System.nanoTime();
@@ -406,6 +416,10 @@ final class TierLane implements Runnable {
       }
       if (attempt >= maxAttempts || halted || !sleepBackoff(attempt)) {
         park(hand);
+        if (worker && attempt >= maxAttempts && draining) {
+          gaveUp = true;
+          return;
+        }
         if (worker && attempt >= maxAttempts && !halted && !isOpen()) {
           // The breaker has not opened yet: pause before the parked ops come round again.
           sleepBackoff(attempt + 1);

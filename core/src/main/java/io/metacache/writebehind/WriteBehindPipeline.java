@@ -368,7 +368,9 @@ public final class WriteBehindPipeline {
 
   /**
    * Refuses further writes, drains the ring and every tier's backlog until the close timeout, and
-   * reports the outcome. Later calls return the same report. Does not close the tiers.
+   * reports the outcome. A tier that fails while it is drained (a batch fails all its attempts, or
+   * its circuit is open) is not waited for: what it has left is reported as failed at once. Later
+   * calls return the same report. Does not close the tiers.
    */
   public WriteBehindReport close() {
     synchronized (closeLock) {

@@ -2,6 +2,7 @@ package io.metacache.writebehind;
 
 import static io.metacache.writebehind.Await.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,28 @@ class WriteBehindCloseTest {
     WriteBehindReport report = p.close();
     assertThat(report.tier("down").failed()).as(report.toString()).isEqualTo(100);
     assertThat(report.tier("down").written()).isZero();
+    assertThat(report.complete()).isFalse();
+  }
+
+  /**
+   * A tier that is down does not hold the close for its whole timeout (30 s by default, an hour
+   * here): once a batch has failed all its retries during the close, what the tier has left is
+   * reported as failed, and the other tiers' writes are all written.
+   */
+  @Test
+  void closeDoesNotWaitOutItsTimeoutForATierThatKeepsFailing() {
+    MapTier down = new MapTier("down");
+    down.failing = true;
+    MapTier up = new MapTier("up");
+    WriteBehindPipeline p = WriteBehindPipeline.builder().tier(down).tier(up).backoffBase(Duration.ofMillis(1))
+        .closeTimeout(Duration.ofHours(1)).build();
+    for (int i = 0; i < 100; i++) {
+      p.put(8, i, bytes("v"), 0);
+    }
+    WriteBehindReport report = assertTimeoutPreemptively(Duration.ofMinutes(10), p::close,
+        "hang guard: the close waited for the failing tier");
+    assertThat(report.tier("down").failed()).as(report.toString()).isEqualTo(100);
+    assertThat(report.tier("up").written()).as(report.toString()).isEqualTo(100);
     assertThat(report.complete()).isFalse();
   }
 }
