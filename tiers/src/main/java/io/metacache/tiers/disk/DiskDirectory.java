@@ -1,6 +1,9 @@
 package io.metacache.tiers.disk;
 
+import io.metacache.internal.StoreQuarantine;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
@@ -67,6 +70,16 @@ final class DiskDirectory {
    * open, runs {@code recovery} first, with the directory to itself.
    */
   static DiskDirectory open(DiskLayout layout, Recovery recovery) throws IOException {
+    return open(layout, StoreQuarantine.DEFAULT_KEEP, recovery);
+  }
+
+  /**
+   * As {@link #open(DiskLayout, Recovery)}; a state file that is not one is repaired: a lone
+   * process writes it afresh before its recovery recounts the totals, a joining process (the
+   * others have it mapped) writes it afresh in place and the next sweep recounts them. Either way
+   * the old file is copied aside first, keeping {@code keep} such copies.
+   */
+  static DiskDirectory open(DiskLayout layout, int keep, Recovery recovery) throws IOException {
     Path root = layout.root();
     synchronized (OPEN) {
       DiskDirectory held = OPEN.get(root);
@@ -79,13 +92,28 @@ final class DiskDirectory {
       FileChannel sweepChannel = null;
       DiskState state = null;
       try {
-        lockChannel = layout.openLockFile(DiskLayout.LOCK_FILE);
-        sweepChannel = layout.openLockFile(DiskLayout.SWEEP_LOCK_FILE);
-        stateChannel = layout.openStateFile();
+        try {
+          lockChannel = layout.openLockFile(DiskLayout.LOCK_FILE);
+          sweepChannel = layout.openLockFile(DiskLayout.SWEEP_LOCK_FILE);
+          stateChannel = layout.openStateFile();
+        } catch (AccessDeniedException | NoSuchFileException e) {
+          throw e; // permissions or a missing directory: moving the store aside would not help
+        } catch (IOException e) {
+          throw new DiskStoreUnusableException("cannot open the lock and state files in " + root + ": " + e, e);
+        }
+        Path stateFile = root.resolve(DiskLayout.STATE_FILE);
         FileLock exclusive = lockChannel.tryLock();
         if (exclusive != null) {
           try {
-            state = DiskState.map(stateChannel, true, root.resolve(DiskLayout.STATE_FILE).toString());
+            boolean garbage = stateChannel.size() > 0 && !DiskState.isStateFile(stateChannel);
+            if (garbage) {
+              StoreQuarantine.copyAside(DiskTier.NAME, "not a disk state file of version " + DiskState.VERSION, keep,
+                  stateFile);
+            }
+            state = DiskState.map(stateChannel, true, stateFile.toString());
+            if (garbage) {
+              state.clearChanges(); // a garbage count could be negative, and a sweep would never find it quiet
+            }
             recovery.run(state);
           } finally {
             exclusive.release();
@@ -93,7 +121,15 @@ final class DiskDirectory {
         }
         FileLock shared = lockShared(lockChannel, root);
         if (state == null) {
-          state = DiskState.map(stateChannel, false, root.resolve(DiskLayout.STATE_FILE).toString());
+          // Only a whole page is repaired in place: a shorter file is left to the check of map()
+          // (the repair of shorter files made the multi-process kill test lose every entry).
+          if (stateChannel.size() >= DiskState.LENGTH && !DiskState.holdsState(stateChannel)) {
+            StoreQuarantine.copyAside(DiskTier.NAME, "not a disk state file of version " + DiskState.VERSION
+                + " while other processes have the directory open; written afresh in place", keep, stateFile);
+            state = DiskState.repairInPlace(stateChannel);
+          } else {
+            state = DiskState.map(stateChannel, false, stateFile.toString());
+          }
         }
         state.join();
         DiskDirectory directory = new DiskDirectory(root, lockChannel, shared, stateChannel, state, sweepChannel);

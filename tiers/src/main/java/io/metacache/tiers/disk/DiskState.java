@@ -103,6 +103,55 @@ final class DiskState implements AutoCloseable {
     return state;
   }
 
+  /** Whether the file open on {@code channel} is a whole state file of this version. */
+  static boolean holdsState(FileChannel channel) throws IOException {
+    return channel.size() >= LENGTH && header(channel).getInt(MAGIC_OFFSET) == MAGIC
+        && header(channel).getInt(VERSION_OFFSET) == VERSION;
+  }
+
+  /**
+   * Whether the file open on {@code channel} is a state file of any version (its magic is there):
+   * one of an earlier version is written afresh by a lone open, as an upgrade, not set aside.
+   */
+  static boolean isStateFile(FileChannel channel) throws IOException {
+    return channel.size() >= 8 && header(channel).getInt(MAGIC_OFFSET) == MAGIC;
+  }
+
+  private static java.nio.ByteBuffer header(FileChannel channel) throws IOException {
+    java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+    while (header.hasRemaining() && channel.read(header, header.position()) >= 0) {
+      // read the magic and the version
+    }
+    return header;
+  }
+
+  /**
+   * Writes a state file afresh while other processes have it mapped: the header, zero totals and
+   * no change in flight. Their totals read zero until the next sweep counts the files (the
+   * cache's expiry sweep runs every second); a change one of them had in flight is forgotten, and
+   * its slot may go below zero when it is counted, which {@link #quietChanges} takes for none.
+   */
+  static DiskState repairInPlace(FileChannel channel) throws IOException {
+    if (channel.size() < LENGTH) {
+      channel.write(java.nio.ByteBuffer.allocate(1), LENGTH - 1);
+    }
+    DiskState state = new DiskState(channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH), channel);
+    state.reset(0, 0);
+    state.clearChanges();
+    state.buffer.putIntVolatile(VERSION_OFFSET, VERSION);
+    state.buffer.putIntVolatile(MAGIC_OFFSET, MAGIC);
+    return state;
+  }
+
+  /** Zeroes the count of changes and every count of changes in flight (after a garbage state was written afresh). */
+  void clearChanges() {
+    buffer.putLongVolatile(IN_FLIGHT_OFFSET, 0);
+    buffer.putLongVolatile(CHANGES_OFFSET, 0);
+    for (int i = 0; i < SLOTS; i++) {
+      buffer.putLongVolatile(slotOffset(i), 0);
+    }
+  }
+
   long bytes() {
     return buffer.getLongVolatile(BYTES_OFFSET);
   }
@@ -200,12 +249,12 @@ final class DiskState implements AutoCloseable {
    */
   long quietChanges() throws IOException {
     long changes = buffer.getLongVolatile(CHANGES_OFFSET);
-    if (buffer.getLongVolatile(IN_FLIGHT_OFFSET) != 0) {
+    if (buffer.getLongVolatile(IN_FLIGHT_OFFSET) > 0) {
       return -1;
     }
     for (int i = 0; i < SLOTS; i++) {
-      if (buffer.getLongVolatile(slotOffset(i)) == 0) {
-        continue;
+      if (buffer.getLongVolatile(slotOffset(i)) <= 0) {
+        continue;  // below zero only after a garbage state was written afresh under its process
       }
       if (i == slot) {
         return -1;

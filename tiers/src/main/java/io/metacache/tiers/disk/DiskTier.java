@@ -1,5 +1,6 @@
 package io.metacache.tiers.disk;
 
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.spi.EntryVisitor;
 import io.metacache.spi.EnumerableTier;
 import io.metacache.spi.Tier;
@@ -118,14 +119,49 @@ public final class DiskTier implements Tier, EnumerableTier {
    * it open; a process that has it to itself first recovers it (see the class comment).
    */
   static DiskTier open(Path directory, DiskSettings settings, LongSupplier clock) {
+    return open(directory, settings, clock, StoreQuarantine.DEFAULT_KEEP);
+  }
+
+  /**
+   * As {@link #open(Path, DiskSettings, LongSupplier)}; a directory whose files the tier cannot
+   * open or recover ({@link DiskStoreUnusableException}) is moved aside to
+   * {@code <directory>.corrupt-<time>} (keeping {@code keep} such copies) and the tier starts
+   * empty in a fresh one.
+   */
+  static DiskTier open(Path directory, DiskSettings settings, LongSupplier clock, int keep) {
     Path root = directory.toAbsolutePath().normalize();
+    try {
+      return openOnce(root, settings, clock, keep);
+    } catch (TierException e) {
+      if (!(e.getCause() instanceof DiskStoreUnusableException)) {
+        throw e;
+      }
+      try {
+        StoreQuarantine.moveAside(NAME, String.valueOf(e.getCause().getMessage()), keep, root);
+      } catch (IOException moveFailure) {
+        e.addSuppressed(moveFailure);
+        throw e;
+      }
+      return openOnce(root, settings, clock, keep);
+    }
+  }
+
+  private static DiskTier openOnce(Path root, DiskSettings settings, LongSupplier clock, int keep) {
     boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
     try {
       DiskLayout probe = new DiskLayout(root, posix);
       probe.createDirectories(root);
       DiskLayout layout = new DiskLayout(root.toRealPath(), posix);  // one hold per directory, however named
       DiskSweeper sweeper = new DiskSweeper(layout, settings);
-      DiskDirectory shared = DiskDirectory.open(layout, state -> sweeper.recover(state, clock.getAsLong()));
+      DiskDirectory shared = DiskDirectory.open(layout, keep, state -> {
+        try {
+          sweeper.recover(state, clock.getAsLong());
+        } catch (java.nio.file.AccessDeniedException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new DiskStoreUnusableException("cannot recover " + root + ": " + e, e);
+        }
+      });
       return new DiskTier(layout, settings, clock, shared, sweeper);
     } catch (IOException | RuntimeException e) {
       if (e instanceof TierException) {

@@ -1,5 +1,6 @@
 package io.metacache.tiers.disk;
 
+import io.metacache.internal.StoreQuarantine;
 import io.metacache.spi.Tier;
 import io.metacache.spi.TierContext;
 import io.metacache.spi.TierProvider;
@@ -22,6 +23,7 @@ public final class DiskTierProvider implements TierProvider {
   @Override
   public Tier open(TierContext context) {
     DiskSettings settings = DiskSettings.from(context.property());
-    return DiskTier.open(context.directory(), settings, context.clockMillis());
+    return DiskTier.open(context.directory(), settings, context.clockMillis(),
+        StoreQuarantine.keep(context.property()));
   }
 }
