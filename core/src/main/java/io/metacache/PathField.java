@@ -108,7 +108,7 @@ public enum PathField {
       out.put(SIZE.key, size);
     }
     if ((bits & MODIFIED.bit()) != 0) {
-      out.put(MODIFIED.key, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS).toString());
+      out.put(MODIFIED.key, FileTimes.iso(mtimeNanos));
     }
     if ((bits & NEEDS_READ) == 0) {
       return;
@@ -144,10 +144,10 @@ public enum PathField {
 
   private static void putTimes(int bits, FileTime created, FileTime accessed, Map<String, Object> out) {
     if ((bits & CREATED.bit()) != 0) {
-      out.put(CREATED.key, created.toString());
+      out.put(CREATED.key, FileTimes.iso(created));
     }
     if ((bits & ACCESSED.bit()) != 0) {
-      out.put(ACCESSED.key, accessed.toString());
+      out.put(ACCESSED.key, FileTimes.iso(accessed));
     }
   }
 
