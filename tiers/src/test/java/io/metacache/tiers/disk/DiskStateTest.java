@@ -18,6 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskStateTest {
   @TempDir Path dir;
 
+  /** A process's state: mapped ({@code first}: as the lone process that writes it afresh) and joined. */
+  private static DiskState joined(FileChannel channel, boolean first) throws Exception {
+    DiskState state = DiskState.map(channel, first, "disk.state");
+    state.join();
+    return state;
+  }
+
   private FileChannel open() throws Exception {
     return FileChannel.open(dir.resolve("disk.state"), StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
@@ -26,10 +33,8 @@ class DiskStateTest {
   @Test
   void aChangeLeftInFlightByAProcessThatIsGone_doesNotStopCorrections() throws Exception {
     try (FileChannel mine = open(); FileChannel theirs = open()) {
-      DiskState state = DiskState.map(mine, true, "disk.state");
-      state.join();
-      DiskState dead = DiskState.map(theirs, false, "disk.state");
-      dead.join();
+      DiskState state = joined(mine, true);
+      DiskState dead = joined(theirs, false);
       dead.beginChange();  // and then the process is killed: its slot lock goes with it
       assertThat(state.quietChanges()).as("while the other process lives").isEqualTo(-1);
       dead.close();        // what the OS does to a dead process's locks
@@ -46,10 +51,8 @@ class DiskStateTest {
   @Test
   void aLiveProcessWithAChangeInFlight_holdsCorrectionsBack_untilItCountsIt() throws Exception {
     try (FileChannel mine = open(); FileChannel theirs = open()) {
-      DiskState state = DiskState.map(mine, true, "disk.state");
-      state.join();
-      DiskState other = DiskState.map(theirs, false, "disk.state");
-      other.join();
+      DiskState state = joined(mine, true);
+      DiskState other = joined(theirs, false);
       other.beginChange();
       assertThat(state.quietChanges()).isEqualTo(-1);
       assertThat(state.quietChanges()).as("asked again: a live slot is not cleared").isEqualTo(-1);
@@ -63,14 +66,11 @@ class DiskStateTest {
   @Test
   void aProcessClaimsTheSlotOfOneThatIsGone_andStartsItFromZero() throws Exception {
     try (FileChannel mine = open(); FileChannel theirs = open(); FileChannel next = open()) {
-      DiskState state = DiskState.map(mine, true, "disk.state");
-      state.join();
-      DiskState dead = DiskState.map(theirs, false, "disk.state");
-      dead.join();
+      DiskState state = joined(mine, true);
+      DiskState dead = joined(theirs, false);
       dead.beginChange();
       dead.close();
-      DiskState successor = DiskState.map(next, false, "disk.state");
-      successor.join();  // takes the free slot, and its stale count with it
+      DiskState successor = joined(next, false);  // takes the free slot, and its stale count with it
       assertThat(state.quietChanges()).isZero();
       successor.close();
       state.close();

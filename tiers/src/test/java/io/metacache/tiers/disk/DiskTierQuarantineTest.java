@@ -26,15 +26,26 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskTierQuarantineTest {
   @TempDir Path parent;
 
-  @Test
-  void aGarbageStateFileOfALoneProcessIsKeptAsideAndWrittenAfresh() throws Exception {
-    Path dir = parent.resolve("disk");
+  /** A fixture over {@code dir}, where a tier opened and closed with one entry. */
+  private static DiskTierFixture withOneEntry(Path dir) throws Exception {
     DiskTierFixture f = new DiskTierFixture(dir);
     try (DiskTier tier = f.open(1 << 20)) {
       put(tier, 1, value(100, 1));
     }
+    return f;
+  }
+
+  private static byte[] garbage(long seed) {
     byte[] garbage = new byte[DiskState.LENGTH];
-    new Random(3).nextBytes(garbage);
+    new Random(seed).nextBytes(garbage);
+    return garbage;
+  }
+
+  @Test
+  void aGarbageStateFileOfALoneProcessIsKeptAsideAndWrittenAfresh() throws Exception {
+    Path dir = parent.resolve("disk");
+    DiskTierFixture f = withOneEntry(dir);
+    byte[] garbage = garbage(3);
     Files.write(dir.resolve(DiskLayout.STATE_FILE), garbage);
     long before = StoreQuarantine.events("disk");
 
@@ -52,10 +63,7 @@ class DiskTierQuarantineTest {
   @Test
   void aStateFileOfAnEarlierVersionIsWrittenAfreshWithoutACopyAside() throws Exception {
     Path dir = parent.resolve("disk");
-    DiskTierFixture f = new DiskTierFixture(dir);
-    try (DiskTier tier = f.open(1 << 20)) {
-      put(tier, 1, value(100, 1));
-    }
+    DiskTierFixture f = withOneEntry(dir);
     java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(4096).order(java.nio.ByteOrder.nativeOrder());
     v1.putInt(DiskState.MAGIC_OFFSET, DiskState.MAGIC).putInt(DiskState.VERSION_OFFSET, 1);
     v1.putLong(DiskState.IN_FLIGHT_OFFSET, 1);  // a version-1 count a killed process left
@@ -80,12 +88,8 @@ class DiskTierQuarantineTest {
   @Test
   void aGarbageStateFileWhileAnotherProcessHasTheDirectoryOpenIsRepairedInPlace() throws Exception {
     Path dir = parent.resolve("disk");
-    DiskTierFixture f = new DiskTierFixture(dir);
-    try (DiskTier tier = f.open(1 << 20)) {
-      put(tier, 1, value(100, 1));
-    }
-    byte[] garbage = new byte[DiskState.LENGTH];
-    new Random(5).nextBytes(garbage);
+    DiskTierFixture f = withOneEntry(dir);
+    byte[] garbage = garbage(5);
     Files.write(dir.resolve(DiskLayout.STATE_FILE), garbage);
     long before = StoreQuarantine.events("disk");
 
