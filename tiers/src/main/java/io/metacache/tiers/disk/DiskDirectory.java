@@ -127,6 +127,7 @@ final class DiskDirectory {
             StoreQuarantine.copyAside(DiskTier.NAME, "not a disk state file of version " + DiskState.VERSION
                 + " while other processes have the directory open; written afresh in place", keep, stateFile);
             state = DiskState.repairInPlace(stateChannel);
+            state.shardLevels(DiskLayout.detectLevels(root)); // the garbage held no layout: the files tell
           } else {
             state = DiskState.map(stateChannel, false, stateFile.toString());
           }

@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                          open; exclusive only during a lone process's recovery
  *   root/disk.sweep.lock                   exclusive OS lock of the one process sweeping
  *   root/disk.state                        the shared totals, mapped by every process ({@link DiskState})
- *   root/ab/cd/abcd...(32 hex).mce         one entry; ab and cd are the key's first two hex bytes
- *   root/ab/cd/abcd...(32 hex).P-N.tmp     an entry being written by process P (pid, base 36),
+ *   root/ab/abcd...(32 hex).mce            one entry; ab is the key's first hex byte (one shard
+ *                                          level, the default); root/ab/cd/ with two levels, the
+ *                                          layout of directories created before version 2 of the
+ *                                          state file, which keep it ({@link #detectLevels})
+ *   root/ab/abcd...(32 hex).P-N.tmp        an entry being written by process P (pid, base 36),
  *                                          renamed over the .mce when complete; or an entry a
  *                                          reader took aside to delete it
  *   root/ping.P-N.tmp                      a probe written and deleted by ping()
@@ -56,6 +59,8 @@ final class DiskLayout {
    * file creation in it fails.
    */
   private final boolean[] knownShards = new boolean[1 << 16];
+  /** Shard levels of the directory, 1 or 2: set from {@code disk.state} at open, before any entry is touched. */
+  private volatile int levels = 2;
   /** Whether the umask takes owner bits away from the modes files are created with (racy, set once at open). */
   private boolean umaskNarrows;
 
@@ -72,9 +77,55 @@ final class DiskLayout {
     return posix;
   }
 
-  /** The directory holding the key's file: {@code root/ab/cd} for a key whose hex starts {@code abcd}. */
+  int levels() {
+    return levels;
+  }
+
+  void levels(int shardLevels) {
+    this.levels = shardLevels;
+  }
+
+  /**
+   * The directory holding the key's file: {@code root/ab} for a key whose hex starts {@code ab}
+   * ({@code root/ab/cd} for {@code abcd} with two levels).
+   */
   Path shardDirectory(String keyHex) {
-    return root.resolve(keyHex.substring(0, 2)).resolve(keyHex.substring(2, 4));
+    Path first = root.resolve(keyHex.substring(0, 2));
+    return levels == 1 ? first : first.resolve(keyHex.substring(2, 4));
+  }
+
+  /** The hex digits every key of the shard directory {@code shard} starts with. */
+  String shardPrefix(Path shard) {
+    String name = shard.getFileName().toString();
+    return levels == 1 ? name : shard.getParent().getFileName() + name;
+  }
+
+  /**
+   * The shard levels of an existing directory, for a process that has it to itself: 2 if a shard
+   * directory holds shard directories (a cache of an earlier version), 1 if one holds entry or
+   * temporary files, and 1 for a directory with neither (a new cache).
+   */
+  static int detectLevels(Path root) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> top = Files.newDirectoryStream(root)) {
+      for (Path first : top) {
+        if (!isShardName(first.getFileName().toString())
+            || !Files.isDirectory(first, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        try (java.nio.file.DirectoryStream<Path> inside = Files.newDirectoryStream(first)) {
+          for (Path p : inside) {
+            String name = p.getFileName().toString();
+            if (isShardName(name) && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+              return 2;
+            }
+            if (name.endsWith(ENTRY_SUFFIX) || name.endsWith(TEMP_SUFFIX)) {
+              return 1;
+            }
+          }
+        }
+      }
+    }
+    return 1;
   }
 
   /** The key's entry file. */
@@ -83,9 +134,9 @@ final class DiskLayout {
     return shardDirectory(hex).resolve(hex + ENTRY_SUFFIX);
   }
 
-  /** The shard of a key: its first four hex digits as a number, 0 to 65535. */
-  static int shardIndex(String keyHex) {
-    return Integer.parseInt(keyHex, 0, 4, 16);
+  /** The shard of a key: its first two (two levels: four) hex digits as a number. */
+  int shardIndex(String keyHex) {
+    return Integer.parseInt(keyHex, 0, levels == 1 ? 2 : 4, 16);
   }
 
   boolean isKnownShard(int shard) {

@@ -16,8 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <pre>
  *  offset width field
  *   0     4    magic          'M' 'C' 'D' 'S' (0x4D 0x43 0x44 0x53 in file order)
- *   4     4    version        i32, 1
- *   8     56   reserved       0
+ *   4     4    version        i32, 2
+ *   8     4    shard levels   i32, 1 (root/ab/) or 2 (root/ab/cd/); 0 read as 2
+ *  12     52   reserved       0
  *  64     8    bytes          i64, total length of entry files (headers included); atomic adds
  * 128     8    entries        i64, number of entry files; atomic adds
  * 192     8    sweeps         i64, sweeps finished by any process
@@ -46,6 +47,8 @@ final class DiskState implements AutoCloseable {
 
   static final int MAGIC_OFFSET = 0;      // i32
   static final int VERSION_OFFSET = 4;    // i32
+  /** i32: the directory's shard levels, 1 ({@code ab/}) or 2 ({@code ab/cd/}); 0 in version 1 files, which had 2. */
+  static final int SHARD_LEVELS_OFFSET = 8;
   static final int BYTES_OFFSET = 64;     // i64
   static final int ENTRIES_OFFSET = 128;  // i64
   static final int SWEEPS_OFFSET = 192;   // i64
@@ -154,6 +157,16 @@ final class DiskState implements AutoCloseable {
 
   long bytes() {
     return buffer.getLongVolatile(BYTES_OFFSET);
+  }
+
+  /** The directory's shard levels: 1 or 2. */
+  int shardLevels() {
+    return buffer.getIntVolatile(SHARD_LEVELS_OFFSET) == 1 ? 1 : 2;
+  }
+
+  /** Records the directory's shard levels; only for a process that has the directory to itself. */
+  void shardLevels(int levels) {
+    buffer.putIntVolatile(SHARD_LEVELS_OFFSET, levels);
   }
 
   long entries() {

@@ -267,7 +267,7 @@ final class DiskSweeper {
       }
     }
     forEachShard(shard -> {
-      String prefix = shard.getParent().getFileName().toString() + shard.getFileName();
+      String prefix = layout.shardPrefix(shard);
       try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
         for (Path file : files) {
           if (deleteIfStaleTemp(file, alone, alive)) {
@@ -312,12 +312,16 @@ final class DiskSweeper {
     void visit(Path shard) throws IOException;
   }
 
-  /** Visits every second-level shard directory ({@code root/ab/cd}) that exists. */
+  /** Visits every shard directory that holds entries ({@code root/ab}, or {@code root/ab/cd} with two levels) that exists. */
   void forEachShard(ShardVisitor visitor) throws IOException {
     try (DirectoryStream<Path> top = Files.newDirectoryStream(layout.root())) {
       for (Path first : top) {
         if (!DiskLayout.isShardName(first.getFileName().toString())
             || !Files.isDirectory(first, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        if (layout.levels() == 1) {
+          visitor.visit(first);
           continue;
         }
         try (DirectoryStream<Path> seconds = Files.newDirectoryStream(first)) {

@@ -155,6 +155,8 @@ public final class DiskTier implements Tier, EnumerableTier {
       DiskSweeper sweeper = new DiskSweeper(layout, settings);
       DiskDirectory shared = DiskDirectory.open(layout, keep, state -> {
         try {
+          state.shardLevels(DiskLayout.detectLevels(layout.root()));
+          layout.levels(state.shardLevels());
           sweeper.recover(state, clock.getAsLong());
         } catch (java.nio.file.AccessDeniedException e) {
           throw e;
@@ -162,6 +164,7 @@ public final class DiskTier implements Tier, EnumerableTier {
           throw new DiskStoreUnusableException("cannot recover " + root + ": " + e, e);
         }
       });
+      layout.levels(shared.state().shardLevels());
       return new DiskTier(layout, settings, clock, shared, sweeper);
     } catch (IOException | RuntimeException e) {
       if (e instanceof TierException) {
@@ -237,7 +240,7 @@ public final class DiskTier implements Tier, EnumerableTier {
     long now = clock.getAsLong();
     try {
       sweeper.forEachShard(shard -> {
-        String prefix = shard.getParent().getFileName().toString() + shard.getFileName();
+        String prefix = layout.shardPrefix(shard);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
           for (Path file : files) {
             String hex = DiskLayout.keyHexOfEntry(file.getFileName().toString());
@@ -352,7 +355,7 @@ public final class DiskTier implements Tier, EnumerableTier {
    * a shard directory removed behind the tier's back is created again.
    */
   private FileChannel createTemp(String hex, Path directory, Path temp) throws IOException {
-    int shard = DiskLayout.shardIndex(hex);
+    int shard = layout.shardIndex(hex);
     if (!layout.isKnownShard(shard)) {
       layout.createDirectories(directory);
       layout.markShardKnown(shard);

@@ -59,9 +59,10 @@ final class DiskTierFixture {
     return tier.get(high(key), low(key));
   }
 
+  /** The key's entry file in a directory of one shard level (every directory the tests create). */
   Path file(int key) {
     String hex = Keys.hex(high(key), low(key));
-    return directory.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex + ".mce");
+    return directory.resolve(hex.substring(0, 2)).resolve(hex + ".mce");
   }
 
   Path shard(int key) {
