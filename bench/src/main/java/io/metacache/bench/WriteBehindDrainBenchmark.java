@@ -91,29 +91,44 @@ public class WriteBehindDrainBenchmark {
     CacheConfig config = Bench.config(dir.resolve("cache"), 1024);
     target = Bench.tier(tier, config, dir.resolve(tier), Bench.properties(uri));
     pipeline = WriteBehindPipeline.builder().tier(target).batchSize(batchSize).ringSize(65_536).build();
-    values = new byte[64][];
     if (payload.equals("entry")) {
-      // A cache over the tier installs its row describer on it (and is otherwise left idle).
-      Map<String, String> properties = Bench.properties(uri);
-      properties.put(MetaCache.HEALTH_PROBE_INTERVAL_PROPERTY, "0");
-      describing = MetaCache.builder().config(config).properties(properties::get).memoryOnly().tier(target).build();
+      describing = describingCache(config, uri, target);
+    }
+    values = values(payload, dir, VALUE_BYTES);
+    System.out.println("\n" + tier + ", " + payload + ": " + values[0].length + "-byte values, batch size " + batchSize);
+  }
+
+  /**
+   * A cache over {@code target}, left idle: it installs its row describer on the tier, so SQLite
+   * decodes each entry and writes its columns as under a real cache.
+   */
+  static MetaCache describingCache(CacheConfig config, String redisUri, Tier target) {
+    Map<String, String> properties = Bench.properties(redisUri);
+    properties.put(MetaCache.HEALTH_PROBE_INTERVAL_PROPERTY, "0");
+    return MetaCache.builder().config(config).properties(properties::get).memoryOnly().tier(target).build();
+  }
+
+  /** 64 values of about {@code valueBytes}: encoded cache entries ({@code entry}) or random bytes. */
+  static byte[][] values(String payload, Path dir, int valueBytes) {
+    byte[][] values = new byte[64][];
+    if (payload.equals("entry")) {
       EntryCodec codec = new EntryCodec(CodecOptions.builder().compressionThreshold(Integer.MAX_VALUE).build());
       for (int i = 0; i < values.length; i++) {
         values[i] = codec.encode(CacheEntry.builder().path(dir.resolve("files/f" + i + ".java").toString())
             .fingerprint(i, ~i).size(1000 + i).mtimeNanos(1_700_000_000_000_000_000L + i)
-            .metadata(Bench.metadata(i, VALUE_BYTES - 160)).profile("basic")
+            .metadata(Bench.metadata(i, valueBytes - 160)).profile("basic")
             .cachedAtMillis(System.currentTimeMillis()).build());
       }
     } else {
       SplittableRandom random = new SplittableRandom(42);
       for (int i = 0; i < values.length; i++) {
-        values[i] = new byte[VALUE_BYTES];
-        for (int j = 0; j < VALUE_BYTES; j++) {
+        values[i] = new byte[valueBytes];
+        for (int j = 0; j < valueBytes; j++) {
           values[i][j] = (byte) random.nextInt(256);
         }
       }
     }
-    System.out.println("\n" + tier + ", " + payload + ": " + values[0].length + "-byte values, batch size " + batchSize);
+    return values;
   }
 
   @TearDown(Level.Trial)

@@ -3,17 +3,12 @@ package io.metacache.bench;
 import io.metacache.CacheConfig;
 import io.metacache.MetaCache;
 import io.metacache.bench.tiered.Bench;
-import io.metacache.codec.CacheEntry;
-import io.metacache.codec.CodecOptions;
-import io.metacache.codec.EntryCodec;
 import io.metacache.spi.Tier;
 import io.metacache.testkit.RedisServerProcess;
 import io.metacache.writebehind.WriteBehindPipeline;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * CPU cost of the write-behind drain: the setup of {@link WriteBehindDrainBenchmark} (1 KB values
@@ -46,28 +41,8 @@ public final class WriteBehindDrainCpu {
     CacheConfig config = Bench.config(dir.resolve("cache"), 1024);
     Tier target = Bench.tier(tier, config, dir.resolve(tier), Bench.properties(uri));
     WriteBehindPipeline pipeline = WriteBehindPipeline.builder().tier(target).batchSize(batchSize).ringSize(65_536).build();
-    byte[][] values = new byte[64][];
-    MetaCache describing = null;
-    if (payload.equals("entry")) {
-      Map<String, String> properties = Bench.properties(uri);
-      properties.put(MetaCache.HEALTH_PROBE_INTERVAL_PROPERTY, "0");
-      describing = MetaCache.builder().config(config).properties(properties::get).memoryOnly().tier(target).build();
-      EntryCodec codec = new EntryCodec(CodecOptions.builder().compressionThreshold(Integer.MAX_VALUE).build());
-      for (int i = 0; i < values.length; i++) {
-        values[i] = codec.encode(CacheEntry.builder().path(dir.resolve("files/f" + i + ".java").toString())
-            .fingerprint(i, ~i).size(1000 + i).mtimeNanos(1_700_000_000_000_000_000L + i)
-            .metadata(Bench.metadata(i, 1024 - 160)).profile("basic")
-            .cachedAtMillis(System.currentTimeMillis()).build());
-      }
-    } else {
-      SplittableRandom random = new SplittableRandom(42);
-      for (int i = 0; i < values.length; i++) {
-        values[i] = new byte[1024];
-        for (int j = 0; j < 1024; j++) {
-          values[i][j] = (byte) random.nextInt(256);
-        }
-      }
-    }
+    MetaCache describing = payload.equals("entry") ? WriteBehindDrainBenchmark.describingCache(config, uri, target) : null;
+    byte[][] values = WriteBehindDrainBenchmark.values(payload, dir, 1024);
     long redisPid = redis == null ? -1 : pidListeningOn(redis.port());
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -74,7 +74,9 @@ final class DiskDirectory {
   }
 
   /**
-   * As {@link #open(DiskLayout, Recovery)}; a state file that is not one is repaired: a lone
+   * As {@link #open(DiskLayout, Recovery)}; also sets {@code layout}'s shard levels, from the
+   * files when this process is alone (before {@code recovery}), else from the state the others
+   * share. A state file that is not one is repaired: a lone
    * process writes it afresh before its recovery recounts the totals, a joining process (the
    * others have it mapped) writes it afresh in place and the next sweep recounts them. Either way
    * the old file is copied aside first, keeping {@code keep} such copies.
@@ -85,6 +87,7 @@ final class DiskDirectory {
       DiskDirectory held = OPEN.get(root);
       if (held != null) {
         held.references++;
+        layout.levels(held.state.shardLevels());
         return held;
       }
       FileChannel lockChannel = null;
@@ -114,6 +117,8 @@ final class DiskDirectory {
             if (garbage) {
               state.clearChanges(); // a garbage count could be negative, and a sweep would never find it quiet
             }
+            state.shardLevels(DiskLayout.detectLevels(root)); // alone: the files tell, whatever the state said
+            layout.levels(state.shardLevels());
             recovery.run(state);
           } finally {
             exclusive.release();
@@ -132,6 +137,7 @@ final class DiskDirectory {
             state = DiskState.map(stateChannel, false, stateFile.toString());
           }
         }
+        layout.levels(state.shardLevels());
         state.join();
         DiskDirectory directory = new DiskDirectory(root, lockChannel, shared, stateChannel, state, sweepChannel);
         directory.references = 1;

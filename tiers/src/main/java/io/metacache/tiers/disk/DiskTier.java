@@ -29,8 +29,9 @@ import java.util.function.LongSupplier;
  * in bytes across all of them, least recently used evicted first.
  *
  * <h2>Files</h2>
- * An entry lives in {@code root/ab/cd/<32 hex>.mce} (two levels of 256 shards taken from the key's
- * leading bytes, which are hash bits and so spread evenly). The file is a fixed header
+ * An entry lives in {@code root/ab/<32 hex>.mce} (256 shards taken from the key's leading byte,
+ * hash bits and so spread evenly; {@code root/ab/cd/} in directories of earlier versions, which
+ * keep that layout: {@link DiskLayout}). The file is a fixed header
  * ({@link DiskFileHeader}: magic, version, key, expires-at, value length, XXH3-64 of the value and
  * of the header) followed by the value. A put writes a temporary file named with its pid in the
  * same shard directory, forces it to disk ({@link FsyncPolicy}), and renames it over the entry with
@@ -155,8 +156,6 @@ public final class DiskTier implements Tier, EnumerableTier {
       DiskSweeper sweeper = new DiskSweeper(layout, settings);
       DiskDirectory shared = DiskDirectory.open(layout, keep, state -> {
         try {
-          state.shardLevels(DiskLayout.detectLevels(layout.root()));
-          layout.levels(state.shardLevels());
           sweeper.recover(state, clock.getAsLong());
         } catch (java.nio.file.AccessDeniedException e) {
           throw e;
@@ -164,7 +163,6 @@ public final class DiskTier implements Tier, EnumerableTier {
           throw new DiskStoreUnusableException("cannot recover " + root + ": " + e, e);
         }
       });
-      layout.levels(shared.state().shardLevels());
       return new DiskTier(layout, settings, clock, shared, sweeper);
     } catch (IOException | RuntimeException e) {
       if (e instanceof TierException) {
